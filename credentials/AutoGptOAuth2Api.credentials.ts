@@ -1,0 +1,85 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+const DEFAULT_SCOPES =
+	'openid profile email agents:execute integrations:list integrations:connect integrations:delete';
+
+export class AutoGptOAuth2Api implements ICredentialType {
+	name = 'autoGptOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'AutoGPT OAuth2 API';
+
+	icon: Icon = { light: 'file:autogpt.svg', dark: 'file:autogpt.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-autogpt/n8n-nodes-autogpt#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Platform URL',
+			name: 'platformUrl',
+			type: 'string',
+			default: 'https://platform.agpt.co',
+			required: true,
+			description:
+				'Address of the AutoGPT Platform that hosts the OAuth and connect pages. Change it for a self-hosted platform.',
+		},
+		{
+			displayName: 'External API URL',
+			name: 'apiUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://platform.agpt.co/api/external/v1',
+			description:
+				'Base address of the External API. Leave empty to use the Platform URL followed by /api/external/v1.',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'pkce',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: '={{$self["platformUrl"]}}/oauth/authorize',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: '={{$self["platformUrl"]}}/oauth/token',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: DEFAULT_SCOPES,
+			description:
+				'Space-separated scopes to request. The default covers every operation of the AutoGPT nodes.',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			// The platform reads client_id and client_secret from the form body, never from HTTP Basic.
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"The OAuth client's webhook secret. Only needed by the AutoGPT Trigger in Manual registration, to verify deliveries sent to an execution's webhook URL.",
+		},
+	];
+}

@@ -1,0 +1,92 @@
+// Pure mapping of the platform's error bodies (contract §2, §9) to words a user can act on.
+
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	405: 'Method Not Allowed',
+	409: 'Conflict',
+	422: 'Unprocessable Entity',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+};
+
+const HINTS: Record<number, string> = {
+	401: 'Check the AutoGPT credential: the API key or the OAuth connection was not accepted. Reconnect the credential if it was revoked.',
+	403: 'The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
+	404: 'Check the ID: the platform does not know it, or it was revoked or has expired.',
+	429: 'The AutoGPT rate limit was reached. Try again later or spread the work over time.',
+};
+
+/** The platform's own words, from any of its error shapes. */
+export function platformWords(body: unknown): string | undefined {
+	if (body === undefined || body === null || body === '') return undefined;
+	if (typeof body === 'string') {
+		const text = body.trim();
+		if (text.startsWith('{') || text.startsWith('[')) {
+			try {
+				return platformWords(JSON.parse(text));
+			} catch {
+				return text.slice(0, 300);
+			}
+		}
+		return text.slice(0, 300);
+	}
+	if (typeof body !== 'object') return String(body);
+	const record = body as Record<string, unknown>;
+	const detail = record.detail;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) {
+		return detail
+			.map((entry) => {
+				const item = entry as { loc?: unknown[]; msg?: unknown };
+				const where = Array.isArray(item.loc) ? item.loc.join('.') : undefined;
+				return where ? `${where}: ${String(item.msg)}` : String(item.msg);
+			})
+			.join('; ');
+	}
+	if (detail && typeof detail === 'object') return platformWords(detail);
+	if (typeof record.error === 'string') {
+		return typeof record.error_description === 'string'
+			? `${record.error}: ${record.error_description}`
+			: record.error;
+	}
+	if (typeof record.message === 'string') return record.message;
+	return undefined;
+}
+
+/** Never let a key or token that the platform echoed reach a message. */
+export function redactSecrets(text: string): string {
+	return text
+		.replace(/agpt_[A-Za-z0-9_-]+/g, 'agpt_***')
+		.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***');
+}
+
+export interface HttpFailure {
+	status: number;
+	body?: unknown;
+}
+
+export interface FailureText {
+	message: string;
+	description: string;
+}
+
+/** `what` says what was being done, e.g. `Could not get execution 1f2e…`. */
+export function describeHttpFailure(what: string, failure: HttpFailure): FailureText {
+	const statusText = STATUS_TEXT[failure.status] ?? '';
+	const words = platformWords(failure.body);
+	const message = redactSecrets(
+		`${what}: AutoGPT answered ${failure.status}${statusText ? ` ${statusText}` : ''}${words ? ` — ${words}` : ''}`,
+	);
+	const hint =
+		HINTS[failure.status] ??
+		(failure.status >= 500
+			? 'The AutoGPT platform had a problem. Try again in a moment.'
+			: 'Check the parameters of this item.');
+	return { message, description: hint };
+}

@@ -1,0 +1,236 @@
+// The only way out to the network. Every request of both nodes goes through `platformRequest`:
+// it picks the credential, builds the URL, spends the rate budget, retries what is safe to retry,
+// maps failures to NodeApiError, and parses the answer with a zod schema.
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { describeHttpFailure, redactSecrets } from './errors';
+import type { BudgetKind } from './rateBudget';
+import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
+import { describeSchemaMismatch } from './schemas';
+import type { PlatformUrls } from './urls';
+import { resolvePlatformUrls } from './urls';
+
+export { noContent } from './schemas';
+
+export type PlatformContext =
+	| IExecuteFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| ILoadOptionsFunctions;
+
+export type CredentialType = 'autoGptOAuth2Api' | 'autoGptApi';
+
+export interface PlatformRequest {
+	method: IHttpRequestMethods;
+	/** Relative to the External API base, e.g. `/executions/abc`. */
+	path: string;
+	/** What the request does, for error messages: `Could not get execution abc`. */
+	action?: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	itemIndex?: number;
+	/** Safe to send again after a 5xx or a network error. Default: true for GET and DELETE. */
+	idempotent?: boolean;
+	timeoutMs?: number;
+}
+
+const RETRY_BACKOFF_MS = [500, 1500, 4000];
+const MAX_RATE_LIMIT_RETRIES = 8;
+const MAX_RATE_LIMIT_WAIT_MS = 15 * 60 * 1000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+const budgets = new Map<string, RateBudget>();
+
+function budgetFor(key: string, kind: BudgetKind): RateBudget {
+	const id = `${key}|${kind}`;
+	let budget = budgets.get(id);
+	if (!budget) {
+		budget = new RateBudget(kind);
+		budgets.set(id, budget);
+	}
+	return budget;
+}
+
+export function credentialTypeOf(context: PlatformContext): CredentialType {
+	const authentication = context.getNodeParameter('authentication', 0, 'oAuth2') as string;
+	return authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
+}
+
+export async function getPlatformUrls(this: PlatformContext): Promise<PlatformUrls> {
+	const credentials = await this.getCredentials(credentialTypeOf(this));
+	return resolvePlatformUrls(credentials);
+}
+
+interface Failure {
+	status?: number;
+	headers?: Record<string, unknown>;
+	body?: unknown;
+	code?: string;
+	message?: string;
+}
+
+/** n8n wraps request errors in NodeApiError; the HTTP answer is on its cause. */
+function readFailure(error: unknown): Failure {
+	const outer = error as {
+		cause?: unknown;
+		httpCode?: string | null;
+		code?: string;
+		message?: string;
+		response?: unknown;
+	};
+	const source = (outer.response ? outer : (outer.cause ?? outer)) as {
+		response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+		code?: string;
+		message?: string;
+	};
+	const status = source.response?.status ?? (outer.httpCode ? Number(outer.httpCode) : undefined);
+	return {
+		status: Number.isFinite(status) ? status : undefined,
+		headers: source.response?.headers,
+		body: source.response?.data,
+		code: source.code ?? outer.code,
+		message: outer.message ?? source.message,
+	};
+}
+
+function apiError(
+	node: INode,
+	request: PlatformRequest,
+	text: { message: string; description: string },
+	httpCode?: number,
+): NodeApiError {
+	const response: JsonObject = { message: text.message, description: text.description };
+	if (httpCode !== undefined) response.httpCode = String(httpCode);
+	return new NodeApiError(node, response, {
+		message: text.message,
+		description: text.description,
+		httpCode: httpCode === undefined ? undefined : String(httpCode),
+		itemIndex: request.itemIndex,
+	});
+}
+
+function actionOf(request: PlatformRequest): string {
+	return request.action ?? `${request.method} ${request.path} failed`;
+}
+
+async function waitForBudget(budget: RateBudget): Promise<void> {
+	for (;;) {
+		const delay = budget.delayMs(Date.now());
+		if (delay <= 0) break;
+		await sleep(delay);
+	}
+	budget.spend(Date.now());
+}
+
+export async function platformRequest<T>(
+	this: PlatformContext,
+	schema: z.ZodType<T>,
+	request: PlatformRequest,
+): Promise<T> {
+	const credentialType = credentialTypeOf(this);
+	const credentials = await this.getCredentials(credentialType);
+	const { apiUrl } = resolvePlatformUrls(credentials);
+	const node = this.getNode();
+	const credentialId = node.credentials?.[credentialType]?.id ?? credentialType;
+	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
+	const budget = budgetFor(`${credentialType}:${credentialId}:${apiUrl}`, kind);
+	const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${apiUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		returnFullResponse: true,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+	};
+
+	let transientRetries = 0;
+	let rateLimitRetries = 0;
+	for (;;) {
+		await waitForBudget(budget);
+		let answer: { body: unknown; headers: Record<string, unknown>; statusCode: number };
+		try {
+			answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options, {
+				oauth2: { includeCredentialsOnRefreshOnBody: true },
+			});
+		} catch (error) {
+			const failure = readFailure(error);
+			budget.settle(Date.now(), readRateLimitHeaders(failure.headers));
+
+			if (failure.status === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+				const waitMs = retryAfterMs(failure.headers, Date.now()) ?? 1000 * 2 ** rateLimitRetries;
+				if (waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
+					rateLimitRetries++;
+					budget.block(Date.now() + waitMs);
+					continue;
+				}
+			}
+
+			if (failure.status === undefined) {
+				if (idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
+					await sleep(RETRY_BACKOFF_MS[transientRetries++]);
+					continue;
+				}
+				throw networkError(node, request, failure, idempotent, credentialType);
+			}
+
+			if (failure.status >= 500 && idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
+				await sleep(RETRY_BACKOFF_MS[transientRetries++]);
+				continue;
+			}
+
+			const text = describeHttpFailure(actionOf(request), failure as { status: number; body?: unknown });
+			if (failure.status >= 500 && !idempotent) {
+				text.description = `${text.description} The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.`;
+			}
+			throw apiError(node, request, text, failure.status);
+		}
+
+		budget.settle(Date.now(), readRateLimitHeaders(answer.headers));
+		const parsed = schema.safeParse(answer.statusCode === 204 ? undefined : answer.body);
+		if (!parsed.success) {
+			throw apiError(node, request, {
+				message: `${actionOf(request)}: AutoGPT answered ${answer.statusCode} with an unexpected body (${describeSchemaMismatch(parsed.error)})`,
+				description:
+					'The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
+			}, answer.statusCode);
+		}
+		return parsed.data;
+	}
+}
+
+function networkError(
+	node: INode,
+	request: PlatformRequest,
+	failure: Failure,
+	idempotent: boolean,
+	credentialType: CredentialType,
+): NodeApiError {
+	const reason = redactSecrets(failure.code ?? failure.message ?? 'no answer');
+	if (credentialType === 'autoGptOAuth2Api' && /reconnect|invalid_grant|refresh/i.test(failure.message ?? '')) {
+		return apiError(node, request, {
+			message: `${actionOf(request)}: the AutoGPT OAuth2 connection is no longer valid`,
+			description:
+				'The platform refused to renew the access token. Open the AutoGPT OAuth2 credential and reconnect it.',
+		});
+	}
+	const message = `${actionOf(request)}: no answer from AutoGPT (${reason})`;
+	const description = idempotent
+		? 'The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.'
+		: 'The connection broke before AutoGPT answered. The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent\'s executions in AutoGPT before running this again.';
+	return apiError(node, request, { message, description });
+}

@@ -1,0 +1,127 @@
+// The request budget of contract §8, learned from the platform's own answers.
+//
+// The platform says how many requests are left in its window (X-RateLimit-Remaining) and when the
+// window resets (X-RateLimit-Reset, unix seconds). A budget keeps that count locally, spends one per
+// request, and makes callers wait instead of earning 429s:
+// - executions may burst until the count is spent, then wait for the reset (a run should start as
+//   soon as the platform allows it);
+// - reads (status polls above all) refill evenly over what is left of the window, with a small
+//   burst, so that many pending executions share the budget instead of stalling the window.
+// It is pure: the clock is passed in, and it only answers how long to wait.
+
+export type BudgetKind = 'execute' | 'read';
+
+export interface RateLimitHeaders {
+	remaining?: number;
+	resetAtMs?: number;
+}
+
+const READ_BURST_SHARE = 0.25;
+
+export class RateBudget {
+	private remaining: number | undefined;
+
+	private resetAtMs = 0;
+
+	private blockedUntilMs = 0;
+
+	private tokens = 0;
+
+	private refillPerMs = 0;
+
+	private lastRefillMs = 0;
+
+	private inFlight = 0;
+
+	constructor(private readonly kind: BudgetKind) {}
+
+	/** Milliseconds to wait before the next request may be sent; 0 means send now and call `spend`. */
+	delayMs(nowMs: number): number {
+		if (nowMs < this.blockedUntilMs) return this.blockedUntilMs - nowMs;
+		if (this.remaining === undefined) return 0;
+		if (nowMs >= this.resetAtMs) {
+			this.forgetWindow();
+			return 0;
+		}
+		if (this.remaining - this.inFlight <= 0) return this.resetAtMs - nowMs;
+		if (this.kind === 'execute') return 0;
+		this.refill(nowMs);
+		if (this.tokens >= 1) return 0;
+		return Math.ceil((1 - this.tokens) / this.refillPerMs);
+	}
+
+	spend(nowMs: number): void {
+		this.inFlight++;
+		if (this.kind === 'read' && this.remaining !== undefined) {
+			this.refill(nowMs);
+			this.tokens = Math.max(0, this.tokens - 1);
+		}
+	}
+
+	/** Called with every answer (whatever its status) to a request that was counted by `spend`. */
+	settle(nowMs: number, headers: RateLimitHeaders): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		if (headers.remaining === undefined || headers.resetAtMs === undefined) return;
+		const newWindow = headers.resetAtMs !== this.resetAtMs;
+		// Answers can arrive out of order: within one window the smallest count is the truest.
+		this.remaining =
+			newWindow || this.remaining === undefined
+				? headers.remaining
+				: Math.min(this.remaining, headers.remaining);
+		this.resetAtMs = headers.resetAtMs;
+		const windowLeftMs = Math.max(1, this.resetAtMs - nowMs);
+		this.refillPerMs = Math.max(this.remaining, 0) / windowLeftMs;
+		if (newWindow) {
+			this.tokens = Math.max(1, this.remaining * READ_BURST_SHARE);
+			this.lastRefillMs = nowMs;
+		}
+	}
+
+	/** A 429 told us when to come back. */
+	block(untilMs: number): void {
+		this.blockedUntilMs = Math.max(this.blockedUntilMs, untilMs);
+		this.remaining = 0;
+		this.resetAtMs = Math.max(this.resetAtMs, untilMs);
+	}
+
+	private refill(nowMs: number): void {
+		const capacity = Math.max(1, (this.remaining ?? 0) * READ_BURST_SHARE);
+		this.tokens = Math.min(capacity, this.tokens + (nowMs - this.lastRefillMs) * this.refillPerMs);
+		this.lastRefillMs = nowMs;
+	}
+
+	private forgetWindow(): void {
+		this.remaining = undefined;
+		this.tokens = 0;
+		this.refillPerMs = 0;
+	}
+}
+
+function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (Array.isArray(value)) return value[0] === undefined ? undefined : String(value[0]);
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+export function readRateLimitHeaders(headers: Record<string, unknown> | undefined): RateLimitHeaders {
+	const remaining = Number(header(headers, 'x-ratelimit-remaining'));
+	const reset = Number(header(headers, 'x-ratelimit-reset'));
+	return {
+		remaining: Number.isFinite(remaining) && header(headers, 'x-ratelimit-remaining') !== undefined ? remaining : undefined,
+		resetAtMs: Number.isFinite(reset) && header(headers, 'x-ratelimit-reset') !== undefined ? reset * 1000 : undefined,
+	};
+}
+
+/** How long a 429 asks us to wait: Retry-After (seconds or an HTTP date), else until the reset. */
+export function retryAfterMs(headers: Record<string, unknown> | undefined, nowMs: number): number | undefined {
+	const retryAfter = header(headers, 'retry-after');
+	if (retryAfter !== undefined) {
+		const seconds = Number(retryAfter);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(retryAfter);
+		if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+	}
+	const { resetAtMs } = readRateLimitHeaders(headers);
+	return resetAtMs === undefined ? undefined : Math.max(0, resetAtMs - nowMs);
+}
