@@ -1,0 +1,172 @@
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import {
+	canonicalJson,
+	compareCodePoints,
+	JsonSyntaxError,
+	parseJson,
+	pythonFloatRepr,
+	pythonJsonString,
+	toPlainValue,
+} from '../../../nodes/AutoGptTrigger/verification/canonicalJson';
+
+interface Vector {
+	name: string;
+	wire: string;
+	canonical: string;
+	signatureRaw: string;
+	signatureCanonical: string;
+}
+
+const vectors = JSON.parse(
+	readFileSync(join(__dirname, 'fixtures', 'canonical-vectors.json'), 'utf8'),
+) as { secret: string; cases: Vector[] };
+
+/** What python3 prints for json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")). */
+function pythonCanonical(texts: string[]): string[] {
+	const script =
+		'import json,sys\n' +
+		'for text in json.load(sys.stdin):\n' +
+		'    print(json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")))\n';
+	const output = execFileSync('python3', ['-c', script], { input: JSON.stringify(texts) });
+	return output.toString('utf8').trimEnd().split('\n');
+}
+
+describe('canonical JSON: vectors made by Python (fixtures/make_canonical_vectors.py)', () => {
+	it('has vectors', () => {
+		expect(vectors.cases.length).toBeGreaterThan(30);
+	});
+
+	it.each(vectors.cases.map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
+		expect(canonicalJson(vector.wire)).toBe(vector.canonical);
+	});
+});
+
+describe('canonical JSON: fixed cases', () => {
+	it.each([
+		['keys sorted at every level', '{"b":{"d":1,"c":2},"a":[{"z":0,"y":1}]}', '{"a":[{"y":1,"z":0}],"b":{"c":2,"d":1}}'],
+		['separators without spaces', '{ "a" : [ 1 , 2 ] }', '{"a":[1,2]}'],
+		['floats keep their float-ness', '[1.0, 2.50, 1e2, 1E-7, -0.0]', '[1.0,2.5,100.0,1e-07,-0.0]'],
+		['integers stay exact', '[0, -0, 9007199254740993, -12345678901234567890123]', '[0,0,9007199254740993,-12345678901234567890123]'],
+		['positional up to 1e16', '[1e15, 1234567890123456.7, 1e16, 0.0001, 0.00001]', '[1000000000000000.0,1234567890123456.8,1e+16,0.0001,1e-05]'],
+		['overflow and underflow', '[1e999, -1e999, 1e-999]', '[Infinity,-Infinity,0.0]'],
+		['non-ASCII escaped lower-case', '"é世😀"', '"\\u00e9\\u4e16\\ud83d\\ude00"'],
+		['control characters', '"\\u0001\\u001f\\u007f\\b\\f\\n\\r\\t"', '"\\u0001\\u001f\\u007f\\b\\f\\n\\r\\t"'],
+		['solidus unescaped', '"a\\/b"', '"a/b"'],
+		['quote and backslash', '"\\"\\\\"', '"\\"\\\\"'],
+		['last duplicate wins', '{"a":1,"a":{"b":2}}', '{"a":{"b":2}}'],
+		['empty containers', '[{},[],""]', '[{},[],""]'],
+		['literals', '[true,false,null]', '[true,false,null]'],
+	])('%s', (_name, wire, expected) => {
+		expect(canonicalJson(wire)).toBe(expected);
+	});
+
+	it('sorts keys by code point, as Python does, not by UTF-16 unit', () => {
+		// U+FFFF is below U+1F600 as a code point but above its lead surrogate U+D83D
+		expect(canonicalJson('{"😀":1,"\\uffff":2}')).toBe('{"\\uffff":2,"\\ud83d\\ude00":1}');
+		expect(compareCodePoints('\uffff', '😀')).toBe(-1);
+		expect(compareCodePoints('a', 'ab')).toBe(-1);
+		expect(compareCodePoints('ab', 'ab')).toBe(0);
+	});
+});
+
+describe('canonical JSON: cross-checked with python3 now', () => {
+	it('random doubles print as Python repr prints them', () => {
+		const values: string[] = [];
+		const bits = new DataView(new ArrayBuffer(8));
+		let seed = 7;
+		const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+		while (values.length < 400) {
+			bits.setUint32(0, next() * 2 + (next() & 1));
+			bits.setUint32(4, next() * 2 + (next() & 1));
+			const value = bits.getFloat64(0);
+			if (Number.isFinite(value)) values.push(String(value));
+		}
+		// as tokens with a fraction or exponent, so Python reads floats
+		const texts = values.map((value) => `[${/[.e]/.test(value) ? value : value + '.0'}]`);
+		const expected = pythonCanonical(texts);
+		expect(texts.map((text) => canonicalJson(text))).toEqual(expected);
+	});
+
+	it('a nested document with every kind of value', () => {
+		const text = JSON.stringify({
+			zeta: [1, 1.5, -0.25, 1e21, 3e-9, 'ωmega', { 'ключ': null, Key: true, key: false }],
+			alpha: { '\u2028': 'line separator', '\u0000': 'nul', '😀': ['\ud800'] },
+			'': 12345678901234567890,
+		});
+		expect(canonicalJson(text)).toBe(pythonCanonical([text])[0]);
+	});
+});
+
+describe('the parts', () => {
+	it.each([
+		[1, '1.0'],
+		[0.1, '0.1'],
+		[-2.5, '-2.5'],
+		[1e16, '1e+16'],
+		[1e-5, '1e-05'],
+		[1.5e-7, '1.5e-07'],
+		[1e100, '1e+100'],
+		[123456.789, '123456.789'],
+		[5e-324, '5e-324'],
+		[0, '0.0'],
+		[-0, '-0.0'],
+		[Infinity, 'Infinity'],
+	])('pythonFloatRepr(%p) is %s', (value, expected) => {
+		expect(pythonFloatRepr(value)).toBe(expected);
+	});
+
+	it('pythonJsonString escapes like ensure_ascii', () => {
+		expect(pythonJsonString('a"b\\c\u00e9\u{1F600}\u007f ~')).toBe(
+			'"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\u007f ~"',
+		);
+	});
+
+	it('toPlainValue gives ordinary values, "__proto__" as an own key', () => {
+		const plain = toPlainValue(parseJson('{"a":[1.0,"x",null],"__proto__":{"polluted":true}}')) as Record<string, unknown>;
+		expect(plain.a).toEqual([1, 'x', null]);
+		expect(Object.keys(plain)).toEqual(['a', '__proto__']);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+	});
+});
+
+describe('strict parsing', () => {
+	it.each([
+		'',
+		'   ',
+		'{',
+		'{"a":1,}',
+		'[1,]',
+		'{a:1}',
+		"{'a':1}",
+		'NaN',
+		'Infinity',
+		'01',
+		'1.',
+		'.5',
+		'+1',
+		'"unterminated',
+		'"raw\ncontrol"',
+		'"bad \\x escape"',
+		'"bad \\u12 escape"',
+		'{"a":1} trailing',
+		'[1] [2]',
+		'tru',
+		'nul',
+	])('rejects %j', (text) => {
+		expect(() => parseJson(text)).toThrow(JsonSyntaxError);
+	});
+
+	it('rejects nesting deeper than Python would read', () => {
+		expect(() => parseJson('['.repeat(600) + ']'.repeat(600))).toThrow(JsonSyntaxError);
+		expect(parseJson('['.repeat(100) + ']'.repeat(100))).toBeInstanceOf(Array);
+	});
+
+	it('accepts what JSON.parse accepts, with the same values', () => {
+		const text = ' {"a": [1, -2.5e3, "\\u00e9\\n"], "b": {"c": null}} ';
+		expect(toPlainValue(parseJson(text))).toEqual(JSON.parse(text));
+	});
+});
