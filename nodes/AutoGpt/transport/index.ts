@@ -44,6 +44,8 @@ export interface PlatformRequest {
 	/** Safe to send again after a 5xx or a network error. Default: true for GET and DELETE. */
 	idempotent?: boolean;
 	timeoutMs?: number;
+	/** What the user can do about a given HTTP status, where the generic advice would mislead. */
+	hints?: Record<number, string>;
 }
 
 const RETRY_BACKOFF_MS = [500, 1500, 4000];
@@ -134,11 +136,11 @@ async function waitForBudget(budget: RateBudget): Promise<void> {
 	budget.spend(Date.now());
 }
 
-export async function platformRequest<T>(
+export async function platformRequest<S extends z.ZodTypeAny>(
 	this: PlatformContext,
-	schema: z.ZodType<T>,
+	schema: S,
 	request: PlatformRequest,
-): Promise<T> {
+): Promise<z.infer<S>> {
 	const credentialType = credentialTypeOf(this);
 	const credentials = await this.getCredentials(credentialType);
 	const { apiUrl } = resolvePlatformUrls(credentials);
@@ -194,6 +196,8 @@ export async function platformRequest<T>(
 			}
 
 			const text = describeHttpFailure(actionOf(request), failure as { status: number; body?: unknown });
+			const hint = request.hints?.[failure.status];
+			if (hint) text.description = hint;
 			if (failure.status >= 500 && !idempotent) {
 				text.description = `${text.description} The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.`;
 			}
@@ -209,7 +213,7 @@ export async function platformRequest<T>(
 					'The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
 			}, answer.statusCode);
 		}
-		return parsed.data;
+		return parsed.data as z.infer<S>;
 	}
 }
 

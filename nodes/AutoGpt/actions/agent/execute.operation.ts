@@ -1,0 +1,233 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { AGENT_ID_PATTERN, AGENT_URL_PATTERN, parseAgentId } from '../../helpers/agentId';
+import { simplifyExecution } from '../../helpers/simplify';
+import { platformRequest } from '../../transport';
+import { executeAnswer } from '../../transport/schemas';
+import { simplifyField, waitOptions } from '../fields';
+import type { RunState } from '../types';
+import { readWaitSettings, waitForExecution } from '../waiting';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Agent',
+		name: 'agent',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		description: 'The agent to run',
+		modes: [
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 5f3c9a1e-…',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: AGENT_ID_PATTERN, errorMessage: 'Not a valid agent ID' },
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://platform.agpt.co/build?flowID=5f3c9a1e-…',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: AGENT_URL_PATTERN,
+							errorMessage: 'Paste the builder URL of the agent: it ends in ?flowID=…',
+						},
+					},
+				],
+				extractValue: { type: 'regex', regex: AGENT_URL_PATTERN },
+			},
+		],
+	},
+	{
+		displayName: 'Define Inputs',
+		name: 'inputSource',
+		type: 'options',
+		default: 'fields',
+		options: [
+			{ name: 'Using Fields Below', value: 'fields' },
+			{ name: 'Using JSON', value: 'json' },
+		],
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputFields',
+		type: 'fixedCollection',
+		placeholder: 'Add Input',
+		typeOptions: { multipleValues: true },
+		default: {},
+		displayOptions: { show: { inputSource: ['fields'] } },
+		options: [
+			{
+				displayName: 'Input',
+				name: 'input',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: 'Name of the agent input, as shown in the AutoGPT builder',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Inputs (JSON)',
+		name: 'inputsJson',
+		type: 'json',
+		default: '{}',
+		displayOptions: { show: { inputSource: ['json'] } },
+		description: 'An object mapping each agent input name to its value',
+	},
+	{
+		displayName: 'Grant Names or IDs',
+		name: 'grantIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getGrants' },
+		default: [],
+		description:
+			'Credential grants the agent may use. Leave empty to allow all valid grants of this connection. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…',
+		description:
+			'Where AutoGPT sends this execution\'s events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client\'s webhook domains.',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
+	},
+	{
+		...simplifyField,
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { waitForCompletion: [true] } },
+		options: waitOptions,
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['agent'], operation: ['execute'] } },
+	properties,
+);
+
+function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const source = this.getNodeParameter('inputSource', itemIndex) as string;
+	if (source === 'fields') {
+		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{ name: string; value: unknown }>;
+		const inputs: IDataObject = {};
+		for (const field of fields) {
+			if (!field.name) {
+				throw new NodeOperationError(this.getNode(), 'An input has no name', {
+					itemIndex,
+					description: 'Give every input under Inputs the name the agent uses for it in AutoGPT.',
+				});
+			}
+			inputs[field.name] = field.value as IDataObject;
+		}
+		return inputs;
+	}
+	const raw = this.getNodeParameter('inputsJson', itemIndex, '{}') as unknown;
+	let inputs: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			inputs = raw.trim() === '' ? {} : JSON.parse(raw);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), `Inputs (JSON) is not valid JSON: ${(error as Error).message}`, {
+				itemIndex,
+				description: 'Write the inputs as a JSON object, e.g. {"topic": "n8n"}.',
+			});
+		}
+	}
+	if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
+		throw new NodeOperationError(this.getNode(), 'Inputs (JSON) must be a JSON object', {
+			itemIndex,
+			description: 'Write the inputs as a JSON object that maps input names to values, e.g. {"topic": "n8n"}.',
+		});
+	}
+	return inputs as IDataObject;
+}
+
+function readGrantIds(this: IExecuteFunctions, itemIndex: number): string[] | undefined {
+	const value = this.getNodeParameter('grantIds', itemIndex, []) as string[] | string;
+	const ids = (Array.isArray(value) ? value : String(value).split(','))
+		.map((id) => String(id).trim())
+		.filter((id) => id !== '');
+	return ids.length ? ids : undefined;
+}
+
+function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const value = (this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim();
+	if (!value) return undefined;
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw new NodeOperationError(this.getNode(), `Webhook URL "${value}" is not a valid http(s) URL`, {
+			itemIndex,
+			description: 'Use the full address, e.g. the Production URL of an AutoGPT Trigger.',
+		});
+	}
+	return value;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunState) {
+	const agentValue = this.getNodeParameter('agent', itemIndex, '', { extractValue: true }) as string;
+	const agent = parseAgentId(String(agentValue ?? ''));
+	if (!agent.ok) {
+		throw new NodeOperationError(this.getNode(), 'The agent is not valid', { itemIndex, description: agent.reason });
+	}
+	const body: IDataObject = { inputs: readInputs.call(this, itemIndex) };
+	const grantIds = readGrantIds.call(this, itemIndex);
+	if (grantIds) body.grant_ids = grantIds;
+	const webhookUrl = readWebhookUrl.call(this, itemIndex);
+	if (webhookUrl) body.webhook_url = webhookUrl;
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const waitSettings = wait ? readWaitSettings(this, itemIndex) : undefined;
+
+	const started = await platformRequest.call(this, executeAnswer, {
+		method: 'POST',
+		path: `/executions/agents/${encodeURIComponent(agent.agentId)}/execute`,
+		action: `Could not start agent ${agent.agentId}`,
+		body,
+		itemIndex,
+		idempotent: false,
+	});
+	if (!waitSettings) return { ...started, agent_id: agent.agentId };
+
+	const record = await waitForExecution.call(this, started.execution_id, itemIndex, waitSettings, run, agent.agentId);
+	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
+}

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { simplifyExecution } from '../../helpers/simplify';
+import { executionIdField, simplifyField, waitOptions } from '../fields';
+import type { RunState } from '../types';
+import { readWaitSettings, waitForExecution } from '../waiting';
+import { readExecutionId } from './executionId';
+
+const properties: INodeProperties[] = [
+	executionIdField,
+	simplifyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: waitOptions,
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['execution'], operation: ['wait'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunState) {
+	const executionId = readExecutionId.call(this, itemIndex);
+	const record = await waitForExecution.call(this, executionId, itemIndex, readWaitSettings(this, itemIndex), run);
+	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
+}

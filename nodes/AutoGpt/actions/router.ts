@@ -1,0 +1,65 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { operations } from './operations';
+import type { RunState } from './types';
+
+/**
+ * The one loop over items. Items run concurrently (waiting for many executions takes as long as
+ * the slowest, not the sum; the transport's rate budget keeps them within the platform's limits),
+ * and results come back in item order, each paired with its input item.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const selected = operations[resource]?.[operation];
+	if (!selected) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const run: RunState = { stopped: false };
+
+	const outcomes = await Promise.all(
+		items.map(async (_item, itemIndex) => {
+			try {
+				return { itemIndex, result: await selected.execute.call(this, itemIndex, run) };
+			} catch (error) {
+				if (!continueOnFail) run.stopped = true;
+				return { itemIndex, error: withItemIndex(this, error, itemIndex) };
+			}
+		}),
+	);
+
+	const returnData: INodeExecutionData[] = [];
+	for (const outcome of outcomes) {
+		const pairedItem = { item: outcome.itemIndex };
+		if (outcome.error) {
+			if (!continueOnFail) throw firstRealError(outcomes) ?? outcome.error;
+			const itemData = (outcome.error as NodeApiError).context?.itemData as IDataObject | undefined;
+			returnData.push({
+				json: { ...itemData, error: outcome.error.message, description: outcome.error.description ?? undefined },
+				pairedItem,
+			});
+			continue;
+		}
+		const results = Array.isArray(outcome.result) ? outcome.result : [outcome.result];
+		for (const json of results) returnData.push({ json, pairedItem });
+	}
+	return [returnData];
+}
+
+type ItemError = NodeApiError | NodeOperationError;
+
+function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** When items stop because one failed, report that failure, not the "stopped waiting" of the others. */
+function firstRealError(outcomes: Array<{ error?: ItemError }>): ItemError | undefined {
+	return outcomes.find((outcome) => outcome.error && !/^Stopped waiting/.test(outcome.error.message))?.error;
+}

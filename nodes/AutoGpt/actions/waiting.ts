@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { isReviewStatus, isSuccessStatus, isTerminalStatus, normalizeStatus } from '../helpers/status';
+import { nextPollDelayMs } from '../helpers/pollSchedule';
+import { platformRequest } from '../transport';
+import type { ExecutionRecord } from '../transport/schemas';
+import { executionRecord } from '../transport/schemas';
+import type { RunState } from './types';
+
+export interface WaitSettings {
+	timeoutSeconds: number;
+	pollIntervalSeconds: number;
+	returnOnReview: boolean;
+}
+
+export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
+	const options = context.getNodeParameter('options', itemIndex, {}) as {
+		timeout?: number;
+		pollInterval?: number;
+		returnOnReview?: boolean;
+	};
+	return {
+		timeoutSeconds: options.timeout ?? 600,
+		pollIntervalSeconds: options.pollInterval ?? 5,
+		returnOnReview: options.returnOnReview ?? true,
+	};
+}
+
+export function getExecution(
+	this: IExecuteFunctions,
+	executionId: string,
+	itemIndex: number,
+): Promise<ExecutionRecord> {
+	return platformRequest.call(this, executionRecord, {
+		method: 'GET',
+		path: `/executions/${encodeURIComponent(executionId)}`,
+		action: `Could not get execution ${executionId}`,
+		itemIndex,
+	});
+}
+
+/**
+ * Polls one execution until it ends. A completed run returns its record; a failed or terminated
+ * one throws a NodeApiError naming the execution and the platform's error.
+ */
+export async function waitForExecution(
+	this: IExecuteFunctions,
+	executionId: string,
+	itemIndex: number,
+	settings: WaitSettings,
+	run: RunState,
+	agentId?: string,
+): Promise<IDataObject> {
+	const startedAt = Date.now();
+	const deadline = startedAt + settings.timeoutSeconds * 1000;
+	const cancelSignal = this.getExecutionCancelSignal?.();
+	let lastStatus = 'queued';
+	for (;;) {
+		const delay = nextPollDelayMs(Date.now() - startedAt, settings.pollIntervalSeconds * 1000);
+		if (Date.now() + delay > deadline) break;
+		await sleep(delay);
+		if (run.stopped || cancelSignal?.aborted) {
+			throw new NodeOperationError(this.getNode(), `Stopped waiting for execution ${executionId}`, {
+				itemIndex,
+				description: 'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
+			});
+		}
+		const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject & ExecutionRecord;
+		if (agentId && record.agent_id === undefined) record.agent_id = agentId;
+		lastStatus = record.status;
+		if (isTerminalStatus(record.status)) {
+			if (isSuccessStatus(record.status)) return record;
+			const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
+			const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
+			const error = new NodeApiError(
+				this.getNode(),
+				{ message, execution_id: executionId, status: record.status },
+				{
+					message,
+					description: 'The agent run ended without completing. Look at the run in AutoGPT for details.',
+					itemIndex,
+				},
+			);
+			error.context.itemData = {
+				execution_id: executionId,
+				...(agentId ? { agent_id: agentId } : {}),
+				status: normalizeStatus(record.status),
+				...(record.error ? { platform_error: record.error } : {}),
+			};
+			throw error;
+		}
+		if (settings.returnOnReview && isReviewStatus(record.status)) return record;
+	}
+	throw new NodeOperationError(
+		this.getNode(),
+		`Execution ${executionId} did not finish within ${settings.timeoutSeconds} seconds (last status: ${lastStatus})`,
+		{
+			itemIndex,
+			description:
+				'The agent is still running in AutoGPT. Raise Timeout in the options, or continue later with the Execution → Wait operation and this execution ID.',
+		},
+	);
+}
