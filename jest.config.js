@@ -1,7 +1,7 @@
 // One jest run, three projects: unit (nock, pure modules, n8n-core workflow runs), integration
 // (the sandbox over real loopback HTTP) and e2e (a real n8n process with the packed package).
 const transform = {
-	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
 
 module.exports = {
