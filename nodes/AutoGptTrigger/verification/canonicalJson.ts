@@ -9,7 +9,10 @@
  */
 
 export class JsonSyntaxError extends Error {
-	constructor(message: string, readonly position: number) {
+	constructor(
+		message: string,
+		readonly position: number,
+	) {
 		super(`${message} at position ${position}`);
 		this.name = 'JsonSyntaxError';
 	}
@@ -186,11 +189,15 @@ export function parseJson(text: string): JsonValue {
 }
 
 function isJsonNumber(value: JsonValue): value is JsonNumber {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'number';
+	return (
+		typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'number'
+	);
 }
 
 export function isJsonObject(value: JsonValue): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'object';
+	return (
+		typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'object'
+	);
 }
 
 /** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */

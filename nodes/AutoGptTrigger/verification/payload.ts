@@ -14,9 +14,7 @@ const id = z.string().min(1);
 // Statuses are compared case-insensitively elsewhere in the package, so any spelling is read here.
 const status = z.string().min(1);
 
-const executionStartedData = z
-	.object({ execution_id: id, agent_id: id, status })
-	.passthrough();
+const executionStartedData = z.object({ execution_id: id, agent_id: id, status }).passthrough();
 
 const executionCompletedData = z
 	.object({

@@ -90,7 +90,8 @@ export function verifyDelivery(
 		settings.nowMs,
 		settings.toleranceSeconds,
 	);
-	if (!headerTime.ok) return reject(401, `X-Webhook-Timestamp ${TIMESTAMP_REASONS[headerTime.reason]}`);
+	if (!headerTime.ok)
+		return reject(401, `X-Webhook-Timestamp ${TIMESTAMP_REASONS[headerTime.reason]}`);
 	const bodyTime = checkTimestamp(
 		payload.delivery.timestamp,
 		settings.nowMs,

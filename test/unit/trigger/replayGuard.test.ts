@@ -1,4 +1,7 @@
-import { ReplayGuard, replayGuardFor } from '../../../nodes/AutoGptTrigger/verification/replayGuard';
+import {
+	ReplayGuard,
+	replayGuardFor,
+} from '../../../nodes/AutoGptTrigger/verification/replayGuard';
 
 describe('ReplayGuard', () => {
 	it('refuses a key seen before it expires, and remembers atomically', () => {

@@ -1,3 +1,5 @@
+// Test code reads its fixtures; the community-node rules are for node code.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -64,55 +66,103 @@ describe('verifySignature', () => {
 
 	it('accepts a MAC over the raw body', () => {
 		expect(
-			verifySignature({ secret, header: signatureHeaderFor(secret, rawBody), rawBody, canonicalBody: canonical }),
+			verifySignature({
+				secret,
+				header: signatureHeaderFor(secret, rawBody),
+				rawBody,
+				canonicalBody: canonical,
+			}),
 		).toEqual({ valid: true, form: 'raw' });
 	});
 
 	it('accepts a MAC over the canonical form', () => {
 		expect(
-			verifySignature({ secret, header: signatureHeaderFor(secret, canonical), rawBody, canonicalBody: canonical }),
+			verifySignature({
+				secret,
+				header: signatureHeaderFor(secret, canonical),
+				rawBody,
+				canonicalBody: canonical,
+			}),
 		).toEqual({ valid: true, form: 'canonical' });
 	});
 
 	it('accepts nothing else', () => {
 		const header = signatureHeaderFor(secret, canonical);
-		expect(verifySignature({ secret, header, rawBody })).toEqual({ valid: false, reason: 'mismatch' });
+		expect(verifySignature({ secret, header, rawBody })).toEqual({
+			valid: false,
+			reason: 'mismatch',
+		});
+		expect(verifySignature({ secret: 'other', header, rawBody, canonicalBody: canonical })).toEqual(
+			{ valid: false, reason: 'mismatch' },
+		);
 		expect(
-			verifySignature({ secret: 'other', header, rawBody, canonicalBody: canonical }),
-		).toEqual({ valid: false, reason: 'mismatch' });
-		expect(
-			verifySignature({ secret, header: signatureHeaderFor(secret, JSON.stringify(JSON.parse(body))), rawBody, canonicalBody: canonical }),
+			verifySignature({
+				secret,
+				header: signatureHeaderFor(secret, JSON.stringify(JSON.parse(body))),
+				rawBody,
+				canonicalBody: canonical,
+			}),
 		).toEqual({ valid: false, reason: 'mismatch' });
 		const tampered = Buffer.from(body.replace('grant.revoked', 'grant.revokeD'));
 		expect(
-			verifySignature({ secret, header: signatureHeaderFor(secret, rawBody), rawBody: tampered, canonicalBody: canonicalJson(tampered.toString()) }),
+			verifySignature({
+				secret,
+				header: signatureHeaderFor(secret, rawBody),
+				rawBody: tampered,
+				canonicalBody: canonicalJson(tampered.toString()),
+			}),
 		).toEqual({ valid: false, reason: 'mismatch' });
 	});
 
 	it('names a missing or malformed header', () => {
-		expect(verifySignature({ secret, header: undefined, rawBody })).toEqual({ valid: false, reason: 'missing' });
-		expect(verifySignature({ secret, header: '  ', rawBody })).toEqual({ valid: false, reason: 'missing' });
-		expect(verifySignature({ secret, header: 'sha256=xyz', rawBody })).toEqual({ valid: false, reason: 'malformed' });
+		expect(verifySignature({ secret, header: undefined, rawBody })).toEqual({
+			valid: false,
+			reason: 'missing',
+		});
+		expect(verifySignature({ secret, header: '  ', rawBody })).toEqual({
+			valid: false,
+			reason: 'missing',
+		});
+		expect(verifySignature({ secret, header: 'sha256=xyz', rawBody })).toEqual({
+			valid: false,
+			reason: 'malformed',
+		});
 	});
 
 	it('never accepts with an empty secret', () => {
 		const header = signatureHeaderFor('', rawBody);
-		expect(verifySignature({ secret: '', header, rawBody })).toEqual({ valid: false, reason: 'mismatch' });
+		expect(verifySignature({ secret: '', header, rawBody })).toEqual({
+			valid: false,
+			reason: 'mismatch',
+		});
 	});
 
 	describe('with the Python vectors', () => {
-		it.each(vectors.cases.map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
-			const raw = Buffer.from(vector.wire, 'utf8');
-			const canonicalBody = canonicalJson(vector.wire);
-			expect(signatureHeaderFor(vectors.secret, raw)).toBe(vector.signatureRaw);
-			expect(signatureHeaderFor(vectors.secret, canonicalBody)).toBe(vector.signatureCanonical);
-			expect(
-				verifySignature({ secret: vectors.secret, header: vector.signatureCanonical, rawBody: raw, canonicalBody }),
-			).toMatchObject({ valid: true });
-			expect(
-				verifySignature({ secret: vectors.secret, header: vector.signatureRaw, rawBody: raw, canonicalBody }),
-			).toMatchObject({ valid: true });
-		});
+		it.each(vectors.cases.map((vector) => [vector.name, vector] as const))(
+			'%s',
+			(_name, vector) => {
+				const raw = Buffer.from(vector.wire, 'utf8');
+				const canonicalBody = canonicalJson(vector.wire);
+				expect(signatureHeaderFor(vectors.secret, raw)).toBe(vector.signatureRaw);
+				expect(signatureHeaderFor(vectors.secret, canonicalBody)).toBe(vector.signatureCanonical);
+				expect(
+					verifySignature({
+						secret: vectors.secret,
+						header: vector.signatureCanonical,
+						rawBody: raw,
+						canonicalBody,
+					}),
+				).toMatchObject({ valid: true });
+				expect(
+					verifySignature({
+						secret: vectors.secret,
+						header: vector.signatureRaw,
+						rawBody: raw,
+						canonicalBody,
+					}),
+				).toMatchObject({ valid: true });
+			},
+		);
 	});
 
 	it('computeSignature is the 32-byte digest', () => {

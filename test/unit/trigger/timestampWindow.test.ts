@@ -51,20 +51,38 @@ describe('checkTimestamp', () => {
 	});
 
 	it('accepts up to the tolerance either side', () => {
-		expect(checkTimestamp('2026-11-22T20:05:00+00:00', at, tolerance)).toEqual({ ok: true, epochMs: at + 300_000 });
-		expect(checkTimestamp('2026-11-22T19:55:00+00:00', at, tolerance)).toEqual({ ok: true, epochMs: at - 300_000 });
+		expect(checkTimestamp('2026-11-22T20:05:00+00:00', at, tolerance)).toEqual({
+			ok: true,
+			epochMs: at + 300_000,
+		});
+		expect(checkTimestamp('2026-11-22T19:55:00+00:00', at, tolerance)).toEqual({
+			ok: true,
+			epochMs: at - 300_000,
+		});
 	});
 
 	it('rejects beyond it', () => {
-		expect(checkTimestamp('2026-11-22T20:05:00.001+00:00', at, tolerance)).toEqual({ ok: false, reason: 'outside' });
-		expect(checkTimestamp('2026-11-22T19:54:59.999+00:00', at, tolerance)).toEqual({ ok: false, reason: 'outside' });
-		expect(checkTimestamp('2026-11-22T20:00:31+00:00', at, 30)).toEqual({ ok: false, reason: 'outside' });
+		expect(checkTimestamp('2026-11-22T20:05:00.001+00:00', at, tolerance)).toEqual({
+			ok: false,
+			reason: 'outside',
+		});
+		expect(checkTimestamp('2026-11-22T19:54:59.999+00:00', at, tolerance)).toEqual({
+			ok: false,
+			reason: 'outside',
+		});
+		expect(checkTimestamp('2026-11-22T20:00:31+00:00', at, 30)).toEqual({
+			ok: false,
+			reason: 'outside',
+		});
 	});
 
 	it('names a missing or unreadable timestamp', () => {
 		expect(checkTimestamp(undefined, at, tolerance)).toEqual({ ok: false, reason: 'missing' });
 		expect(checkTimestamp(' ', at, tolerance)).toEqual({ ok: false, reason: 'missing' });
 		expect(checkTimestamp('now', at, tolerance)).toEqual({ ok: false, reason: 'invalid' });
-		expect(checkTimestamp('2026-11-22T20:00:00+24:00', at, tolerance)).toEqual({ ok: false, reason: 'invalid' });
+		expect(checkTimestamp('2026-11-22T20:00:00+24:00', at, tolerance)).toEqual({
+			ok: false,
+			reason: 'invalid',
+		});
 	});
 });

@@ -15,12 +15,23 @@ function body(overrides: Record<string, unknown> = {}): string {
 	return JSON.stringify({
 		event: 'execution.completed',
 		timestamp: isoNow,
-		data: { execution_id: 'e1', agent_id: 'a1', status: 'completed', outputs: { text: ['Grüße'], n: [1.0] } },
+		data: {
+			execution_id: 'e1',
+			agent_id: 'a1',
+			status: 'completed',
+			outputs: { text: ['Grüße'], n: [1.0] },
+		},
 		...overrides,
-	}).replace(/":/g, '": ').replace(/,"/g, ', "');
+	})
+		.replace(/":/g, '": ')
+		.replace(/,"/g, ', "');
 }
 
-function request(text: string, form: 'raw' | 'canonical' = 'canonical', headers: Partial<DeliveryRequest> = {}): DeliveryRequest {
+function request(
+	text: string,
+	form: 'raw' | 'canonical' = 'canonical',
+	headers: Partial<DeliveryRequest> = {},
+): DeliveryRequest {
 	return {
 		rawBody: Buffer.from(text),
 		signatureHeader: signatureHeaderFor(secret, form === 'raw' ? text : canonicalJson(text)),
@@ -35,8 +46,14 @@ function settings(overrides: Partial<Parameters<typeof verifyDelivery>[1]> = {})
 
 describe('verifyDelivery', () => {
 	it('accepts the canonical form and the raw body', () => {
-		expect(verifyDelivery(request(body()), settings())).toMatchObject({ accepted: true, signedForm: 'canonical' });
-		expect(verifyDelivery(request(body(), 'raw'), settings())).toMatchObject({ accepted: true, signedForm: 'raw' });
+		expect(verifyDelivery(request(body()), settings())).toMatchObject({
+			accepted: true,
+			signedForm: 'canonical',
+		});
+		expect(verifyDelivery(request(body(), 'raw'), settings())).toMatchObject({
+			accepted: true,
+			signedForm: 'raw',
+		});
 	});
 
 	it('returns the checked delivery', () => {
@@ -47,40 +64,119 @@ describe('verifyDelivery', () => {
 			delivery: {
 				event: 'execution.completed',
 				timestamp: isoNow,
-				data: { execution_id: 'e1', agent_id: 'a1', status: 'completed', outputs: { text: ['Grüße'], n: [1] } },
+				data: {
+					execution_id: 'e1',
+					agent_id: 'a1',
+					status: 'completed',
+					outputs: { text: ['Grüße'], n: [1] },
+				},
 			},
 		});
 	});
 
 	it.each([
 		['no secret configured', request(body()), { secret: '' }, 'the trigger has no signing secret'],
-		['no signature', request(body(), 'canonical', { signatureHeader: undefined }), {}, 'missing X-Webhook-Signature'],
-		['a malformed signature', request(body(), 'canonical', { signatureHeader: 'sha256=nothex' }), {}, 'X-Webhook-Signature is not sha256=<hex>'],
-		['a forged signature', request(body(), 'canonical', { signatureHeader: signatureHeaderFor('guess', body()) }), {}, 'signature does not match'],
-		['a tampered body', { ...request(body()), rawBody: Buffer.from(body().replace('e1', 'e2')) }, {}, 'signature does not match'],
-		['no header timestamp', request(body(), 'canonical', { timestampHeader: undefined }), {}, 'X-Webhook-Timestamp is missing'],
-		['a bad header timestamp', request(body(), 'canonical', { timestampHeader: 'soon' }), {}, 'X-Webhook-Timestamp is not an ISO 8601 date-time'],
-		['a stale header timestamp', request(body(), 'canonical', { timestampHeader: '2026-11-22T19:54:00+00:00' }), {}, 'X-Webhook-Timestamp is outside the tolerance window'],
-		['a stale body timestamp', request(body({ timestamp: '2026-11-22T19:54:00+00:00' })), {}, 'body timestamp is outside the tolerance window'],
-		['a future body timestamp', request(body({ timestamp: '2026-11-22T20:06:00+00:00' })), {}, 'body timestamp is outside the tolerance window'],
-		['a tolerance it exceeds', request(body({ timestamp: '2026-11-22T19:59:00+00:00' })), { toleranceSeconds: 30 }, 'body timestamp is outside the tolerance window'],
+		[
+			'no signature',
+			request(body(), 'canonical', { signatureHeader: undefined }),
+			{},
+			'missing X-Webhook-Signature',
+		],
+		[
+			'a malformed signature',
+			request(body(), 'canonical', { signatureHeader: 'sha256=nothex' }),
+			{},
+			'X-Webhook-Signature is not sha256=<hex>',
+		],
+		[
+			'a forged signature',
+			request(body(), 'canonical', { signatureHeader: signatureHeaderFor('guess', body()) }),
+			{},
+			'signature does not match',
+		],
+		[
+			'a tampered body',
+			{ ...request(body()), rawBody: Buffer.from(body().replace('e1', 'e2')) },
+			{},
+			'signature does not match',
+		],
+		[
+			'no header timestamp',
+			request(body(), 'canonical', { timestampHeader: undefined }),
+			{},
+			'X-Webhook-Timestamp is missing',
+		],
+		[
+			'a bad header timestamp',
+			request(body(), 'canonical', { timestampHeader: 'soon' }),
+			{},
+			'X-Webhook-Timestamp is not an ISO 8601 date-time',
+		],
+		[
+			'a stale header timestamp',
+			request(body(), 'canonical', { timestampHeader: '2026-11-22T19:54:00+00:00' }),
+			{},
+			'X-Webhook-Timestamp is outside the tolerance window',
+		],
+		[
+			'a stale body timestamp',
+			request(body({ timestamp: '2026-11-22T19:54:00+00:00' })),
+			{},
+			'body timestamp is outside the tolerance window',
+		],
+		[
+			'a future body timestamp',
+			request(body({ timestamp: '2026-11-22T20:06:00+00:00' })),
+			{},
+			'body timestamp is outside the tolerance window',
+		],
+		[
+			'a tolerance it exceeds',
+			request(body({ timestamp: '2026-11-22T19:59:00+00:00' })),
+			{ toleranceSeconds: 30 },
+			'body timestamp is outside the tolerance window',
+		],
 	])('refuses %s with 401', (_name, deliveryRequest, overrides, reason) => {
-		expect(verifyDelivery(deliveryRequest, settings(overrides))).toEqual({ accepted: false, status: 401, reason });
+		expect(verifyDelivery(deliveryRequest, settings(overrides))).toEqual({
+			accepted: false,
+			status: 401,
+			reason,
+		});
 	});
 
 	it.each([
 		['a signed body that is not JSON', 'not json', 'body is not JSON'],
 		['a signed body that is not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), 'body is not JSON'],
-		['an unknown event', body({ event: 'execution.paused' }), 'malformed payload: event: unknown or missing'],
-		['a missing field', body({ data: { execution_id: 'e1', agent_id: 'a1', status: 'completed' } }), 'malformed payload: data.outputs: Required'],
+		[
+			'an unknown event',
+			body({ event: 'execution.paused' }),
+			'malformed payload: event: unknown or missing',
+		],
+		[
+			'a missing field',
+			body({ data: { execution_id: 'e1', agent_id: 'a1', status: 'completed' } }),
+			'malformed payload: data.outputs: Required',
+		],
 	])('refuses %s with 400', (_name, raw, reason) => {
 		const rawBody = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-		const deliveryRequest = { rawBody, signatureHeader: signatureHeaderFor(secret, rawBody), timestampHeader: isoNow };
-		expect(verifyDelivery(deliveryRequest, settings())).toEqual({ accepted: false, status: 400, reason });
+		const deliveryRequest = {
+			rawBody,
+			signatureHeader: signatureHeaderFor(secret, rawBody),
+			timestampHeader: isoNow,
+		};
+		expect(verifyDelivery(deliveryRequest, settings())).toEqual({
+			accepted: false,
+			status: 400,
+			reason,
+		});
 	});
 
 	it('tells an unsigned sender nothing about the body', () => {
-		const deliveryRequest = { rawBody: Buffer.from('not json'), signatureHeader: undefined, timestampHeader: isoNow };
+		const deliveryRequest = {
+			rawBody: Buffer.from('not json'),
+			signatureHeader: undefined,
+			timestampHeader: isoNow,
+		};
 		expect(verifyDelivery(deliveryRequest, settings())).toMatchObject({ status: 401 });
 	});
 
@@ -92,16 +188,32 @@ describe('verifyDelivery', () => {
 			status: 401,
 			reason: 'replayed delivery',
 		});
-		expect(verifyDelivery(request(body(), 'raw'), s)).toMatchObject({ reason: 'replayed delivery' });
+		expect(verifyDelivery(request(body(), 'raw'), s)).toMatchObject({
+			reason: 'replayed delivery',
+		});
 		// the same payload serialized differently is still the same signed content
-		expect(verifyDelivery(request(canonicalJson(body())), s)).toMatchObject({ reason: 'replayed delivery' });
+		expect(verifyDelivery(request(canonicalJson(body())), s)).toMatchObject({
+			reason: 'replayed delivery',
+		});
 		// another payload is not a replay
-		expect(verifyDelivery(request(body({ data: { grant_id: 'g', credential_id: 'c', provider: 'p' }, event: 'grant.revoked' })), s)).toMatchObject({ accepted: true });
+		expect(
+			verifyDelivery(
+				request(
+					body({
+						data: { grant_id: 'g', credential_id: 'c', provider: 'p' },
+						event: 'grant.revoked',
+					}),
+				),
+				s,
+			),
+		).toMatchObject({ accepted: true });
 	});
 
 	it('remembers nothing it refused, so the platform can retry', () => {
 		const s = settings();
-		expect(verifyDelivery(request(body(), 'canonical', { timestampHeader: undefined }), s)).toMatchObject({ accepted: false });
+		expect(
+			verifyDelivery(request(body(), 'canonical', { timestampHeader: undefined }), s),
+		).toMatchObject({ accepted: false });
 		expect(verifyDelivery(request(body()), s)).toMatchObject({ accepted: true });
 	});
 

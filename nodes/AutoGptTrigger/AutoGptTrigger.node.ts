@@ -1,0 +1,67 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { receiveDelivery } from './delivery';
+import { triggerProperties } from './description';
+import { checkSubscription, createSubscription, removeSubscription } from './subscription';
+
+export class AutoGptTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AutoGPT Trigger',
+		name: 'autoGptTrigger',
+		icon: { light: 'file:autogpt.svg', dark: 'file:autogpt.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow when an AutoGPT agent run starts, completes or fails, or a grant is revoked',
+		defaults: { name: 'AutoGPT Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'autoGptOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'autoGptApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiKey'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkSubscription.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createSubscription.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await removeSubscription.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveDelivery.call(this);
+	}
+}

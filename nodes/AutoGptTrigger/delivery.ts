@@ -1,0 +1,90 @@
+// One delivery (contract §6): verified before anything else happens; a refusal is answered here
+// and starts no workflow.
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { ALL_EVENTS, type Registration } from './description';
+import type { SubscriptionState } from './subscription';
+import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
+import { replayGuardFor } from './verification/replayGuard';
+import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
+import { verifyDelivery } from './verification/verifyDelivery';
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+	// a repeated header is not something the platform sends; refuse to pick one
+	if (Array.isArray(value)) return value.length === 1 ? value[0] : '';
+	return value;
+}
+
+/** The secret deliveries are signed with: the subscription's own, or in Manual the client's. */
+async function signingSecret(context: IWebhookFunctions): Promise<string> {
+	const registration = context.getNodeParameter('registration', 'automatic') as Registration;
+	if (registration === 'automatic') {
+		const state = context.getWorkflowStaticData('node') as SubscriptionState;
+		return state.subscriptionSecret ?? '';
+	}
+	if (context.getNodeParameter('authentication', 'oAuth2') !== 'oAuth2') return '';
+	const credentials = await context.getCredentials('autoGptOAuth2Api');
+	return typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+}
+
+/** Why a verified delivery starts nothing, if it does not. */
+function ignoreReason(context: IWebhookFunctions, delivery: Delivery): string | undefined {
+	const events = context.getNodeParameter('events', []) as string[];
+	if (!events.includes(ALL_EVENTS) && !events.includes(delivery.event)) {
+		return 'event not subscribed';
+	}
+	const agentId = (context.getNodeParameter('agentId', '') as string).trim();
+	if (agentId && 'agent_id' in delivery.data && delivery.data.agent_id !== agentId) {
+		return 'other agent';
+	}
+	return undefined;
+}
+
+/** `event`, `timestamp`, the data fields the contract names at top level, and `data` as sent. */
+export function deliveryItem(delivery: Delivery): IDataObject {
+	const data = delivery.data as IDataObject;
+	const item: IDataObject = { event: delivery.event, timestamp: delivery.timestamp };
+	for (const field of LIFTED_DATA_FIELDS) {
+		if (field in data) item[field] = data[field];
+	}
+	item.data = data;
+	return item;
+}
+
+export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject();
+	const response = this.getResponseObject();
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		await request.readRawBody();
+	}
+
+	const options = this.getNodeParameter('options', {}) as { timestampTolerance?: number };
+	const toleranceSeconds = options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS;
+	const secret = await signingSecret(this);
+	const verdict = verifyDelivery(
+		{
+			rawBody: request.rawBody,
+			signatureHeader: headerOf(request.headers['x-webhook-signature']),
+			timestampHeader: headerOf(request.headers['x-webhook-timestamp']),
+		},
+		{
+			secret,
+			toleranceSeconds,
+			nowMs: Date.now(),
+			replayGuard: replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`),
+		},
+	);
+
+	if (!verdict.accepted) {
+		response.status(verdict.status).json({ error: verdict.reason });
+		return { noWebhookResponse: true };
+	}
+
+	const ignored = ignoreReason(this, verdict.delivery);
+	if (ignored) {
+		response.status(200).json({ received: true, ignored });
+		return { noWebhookResponse: true };
+	}
+
+	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
+}
