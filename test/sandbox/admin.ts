@@ -1,0 +1,301 @@
+// The loopback-only control surface under `/_sandbox/` that tests and benchmarks drive.
+// Shapes are documented in README.md; the first fields of each list are the contract's.
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+import { type ConsentMode, mergeLiveConfig, type Permission, type SignatureMode } from './config';
+import { formatStatus, isoOrNull, type SandboxContext } from './context';
+import { revokeGrant } from './executions';
+import { grantView } from './externalApi';
+import { parseFault } from './faults';
+import { detail, Router, type SandboxRequest, sendEmpty, sendJson } from './http';
+import type { ExecutionStatus, Grant } from './state';
+
+export interface AdminHooks {
+	/** Back to the starting state and configuration. */
+	reset(): void;
+	info(): unknown;
+}
+
+export function adminRoutes(router: Router, context: SandboxContext, hooks: AdminHooks): void {
+	const { state } = context;
+	const json = (request: SandboxRequest): Record<string, unknown> => {
+		const text = request.body.toString('utf8').trim();
+		if (text === '') return {};
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			throw detail(400, 'The body is not valid JSON');
+		}
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+			throw detail(400, 'The body must be a JSON object');
+		}
+		return parsed as Record<string, unknown>;
+	};
+	const ok = (response: ServerResponse, body: unknown = { ok: true }) => sendJson(response, 200, body);
+
+	router
+		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
+		.add('GET', '/_sandbox/requests', (_request, response) =>
+			ok(
+				response,
+				state.requests.map((record) => ({
+					method: record.method,
+					path: record.path,
+					status: record.status,
+					at: context.clock.iso(record.at),
+					query: record.query,
+					fault: record.fault,
+				})),
+			),
+		)
+		.add('DELETE', '/_sandbox/requests', (_request, response) => {
+			state.requests.length = 0;
+			sendEmpty(response, 204);
+		})
+		.add('GET', '/_sandbox/executions', (_request, response) =>
+			ok(response, [...state.executions.values()].map((execution) => adminExecution(context, execution.id))),
+		)
+		.add('GET', '/_sandbox/executions/:executionId', (request, response) =>
+			ok(response, adminExecution(context, request.params.executionId)),
+		)
+		.add('POST', '/_sandbox/executions/:executionId/review', (request, response) => {
+			const execution = state.executions.get(request.params.executionId);
+			if (!execution) throw detail(404, 'Execution not found');
+			const agent = Object.values(context.config.agents).find((fixture) => fixture.id === execution.agentId);
+			const approve = json(request).approve !== false;
+			if (!context.executions.review(execution, approve, agent)) {
+				throw detail(400, `Execution is not in review (status ${formatStatus(context, execution.status)})`);
+			}
+			ok(response, adminExecution(context, execution.id));
+		})
+		.add('POST', '/_sandbox/executions/:executionId/status', (request, response) => {
+			const execution = state.executions.get(request.params.executionId);
+			if (!execution) throw detail(404, 'Execution not found');
+			const body = json(request);
+			const status = String(body.status ?? '').toUpperCase() as ExecutionStatus;
+			const known: ExecutionStatus[] = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'TERMINATED', 'INCOMPLETE', 'REVIEW'];
+			if (!known.includes(status)) throw detail(400, `status must be one of ${known.join(', ')}`);
+			context.executions.force(
+				execution,
+				status,
+				body.outputs as Record<string, unknown[]> | undefined,
+				body.error as string | undefined,
+			);
+			ok(response, adminExecution(context, execution.id));
+		})
+		.add('GET', '/_sandbox/webhooks', (_request, response) =>
+			ok(
+				response,
+				[...state.subscriptions.values()].map((subscription) => ({
+					id: subscription.id,
+					url: subscription.url,
+					events: subscription.events,
+					secret: subscription.secret,
+					created_at: context.clock.iso(subscription.createdAt),
+					user_id: subscription.userId,
+					client_id: subscription.clientId,
+				})),
+			),
+		)
+		.add('GET', '/_sandbox/deliveries', (_request, response) =>
+			ok(
+				response,
+				state.deliveries.map((delivery) => ({
+					url: delivery.url,
+					event: delivery.event,
+					attempt: delivery.attempt,
+					status: delivery.status,
+					signature_mode: delivery.signatureMode,
+					body: delivery.body,
+					delivery_id: delivery.deliveryId,
+					error: delivery.error,
+					signature: delivery.signature,
+					headers: delivery.headers,
+					subscription_id: delivery.subscriptionId,
+					execution_id: delivery.executionId,
+					at: context.clock.iso(delivery.at),
+				})),
+			),
+		)
+		.add('DELETE', '/_sandbox/deliveries', (_request, response) => {
+			state.deliveries.length = 0;
+			sendEmpty(response, 204);
+		})
+		.add('POST', '/_sandbox/deliver', (request, response) => {
+			const body = json(request);
+			if (typeof body.url !== 'string') throw detail(400, 'url is required');
+			if (typeof body.event !== 'string') throw detail(400, 'event is required');
+			const mode = body.signatureMode as SignatureMode | undefined;
+			if (mode !== undefined && mode !== 'raw' && mode !== 'canonical') {
+				throw detail(400, 'signatureMode must be "raw" or "canonical"');
+			}
+			const delivery = context.deliveries.send(body.event, body.data ?? {}, {
+				url: body.url,
+				secret: typeof body.secret === 'string' ? body.secret : null,
+				signatureMode: mode,
+			});
+			sendJson(response, 202, {
+				delivery_id: delivery.deliveryId,
+				body: delivery.body,
+				signature: delivery.signature,
+				signature_mode: delivery.signatureMode,
+			});
+		})
+		.add('GET', '/_sandbox/grants', (_request, response) =>
+			ok(response, [...state.grants.values()].map((grant) => adminGrant(context, grant))),
+		)
+		.add('POST', '/_sandbox/grants', (request, response) => {
+			const body = json(request);
+			const provider = String(body.provider ?? '');
+			if (!context.config.providerScopes[provider]) throw detail(400, `Unknown provider: ${provider}`);
+			const now = context.clock.nowMs();
+			const user = state.users.values().next().value!;
+			const client = state.clients.values().next().value!;
+			let credentialId = typeof body.credentialId === 'string' ? body.credentialId : undefined;
+			if (!credentialId || !state.credentials.has(credentialId)) {
+				credentialId ??= randomUUID();
+				state.credentials.set(credentialId, { id: credentialId, userId: user.id, provider, deletedAt: null });
+			}
+			const expiresIn = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : null;
+			const grant: Grant = {
+				id: randomUUID(),
+				clientId: typeof body.clientId === 'string' ? body.clientId : client.clientId,
+				userId: user.id,
+				credentialId,
+				provider,
+				grantedScopes: Array.isArray(body.scopes) ? (body.scopes as string[]) : [],
+				permissions: Array.isArray(body.permissions) ? (body.permissions as Permission[]) : ['USE'],
+				createdAt: now,
+				updatedAt: now,
+				lastUsedAt: null,
+				expiresAt: expiresIn === null ? null : now + expiresIn * 1000,
+				revokedAt: null,
+			};
+			state.grants.set(grant.id, grant);
+			sendJson(response, 201, adminGrant(context, grant));
+		})
+		.add('POST', '/_sandbox/grants/:grantId/revoke', (request, response) => {
+			const grant = state.grants.get(request.params.grantId);
+			if (!grant) throw detail(404, 'Grant not found');
+			if (grant.revokedAt !== null) throw detail(400, 'Grant has already been revoked');
+			revokeGrant(state, context.deliveries, grant, context.clock.nowMs());
+			ok(response, adminGrant(context, grant));
+		})
+		.add('GET', '/_sandbox/tokens', (_request, response) =>
+			ok(
+				response,
+				[...state.tokens.values()].map((token) => ({
+					token: token.token,
+					kind: token.kind,
+					client_id: token.clientId,
+					user_id: token.userId,
+					scopes: token.scopes,
+					created_at: context.clock.iso(token.createdAt),
+					expires_at: context.clock.iso(token.expiresAt),
+					revoked_at: isoOrNull(context, token.revokedAt),
+					replaced_by: token.replacedBy,
+					active: token.revokedAt === null && token.expiresAt > context.clock.nowMs(),
+				})),
+			),
+		)
+		.add('GET', '/_sandbox/faults', (_request, response) =>
+			ok(
+				response,
+				state.faults.map((rule) => ({
+					id: rule.id,
+					method: rule.method,
+					path: rule.source,
+					remaining: rule.remaining,
+					status: rule.status,
+					body: rule.body,
+					headers: rule.headers,
+					delayMs: rule.delayMs,
+					drop: rule.drop,
+					malformed: rule.malformed,
+				})),
+			),
+		)
+		.add('POST', '/_sandbox/faults', (request, response) => {
+			const rule = parseFault(json(request));
+			state.faults.push(rule);
+			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
+		})
+		.add('DELETE', '/_sandbox/faults', (_request, response) => {
+			state.faults.length = 0;
+			sendEmpty(response, 204);
+		})
+		.add('POST', '/_sandbox/consent', (request, response) => {
+			const mode = json(request).mode as ConsentMode;
+			if (!['manual', 'approve', 'deny'].includes(mode)) {
+				throw detail(400, 'mode must be "manual", "approve" or "deny"');
+			}
+			state.consentMode = mode;
+			ok(response, { mode });
+		})
+		.add('GET', '/_sandbox/config', (_request, response) => ok(response, liveConfig(context)))
+		.add('POST', '/_sandbox/config', (request, response) => {
+			const change = json(request);
+			try {
+				mergeLiveConfig(context.config, change);
+			} catch (error) {
+				throw detail(400, (error as Error).message);
+			}
+			if ('consentMode' in change) state.consentMode = context.config.consentMode;
+			ok(response, liveConfig(context));
+		})
+		.add('POST', '/_sandbox/reset', (_request, response) => {
+			hooks.reset();
+			ok(response);
+		});
+}
+
+function adminExecution(context: SandboxContext, executionId: string) {
+	const execution = context.state.executions.get(executionId);
+	if (!execution) throw detail(404, 'Execution not found');
+	return {
+		execution_id: execution.id,
+		agent_id: execution.agentId,
+		status: formatStatus(context, execution.status),
+		inputs: execution.inputs,
+		grant_ids: execution.grantIds,
+		webhook_url: execution.webhookUrl,
+		agent_name: execution.agentName,
+		used_grant_ids: execution.usedGrantIds,
+		user_id: execution.userId,
+		client_id: execution.clientId,
+		created_at: context.clock.iso(execution.createdAt),
+		started_at: isoOrNull(context, execution.startedAt),
+		completed_at: isoOrNull(context, execution.completedAt),
+		outputs: execution.outputs,
+		error: execution.error,
+	};
+}
+
+function adminGrant(context: SandboxContext, grant: Grant) {
+	return {
+		...grantView(context, grant),
+		client_id: grant.clientId,
+		user_id: grant.userId,
+		valid: context.state.isGrantValid(grant, context.clock.nowMs()),
+	};
+}
+
+function liveConfig(context: SandboxContext) {
+	const { config } = context;
+	return {
+		tokenTtlSeconds: config.tokenTtlSeconds,
+		refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+		statusCase: config.statusCase,
+		signatureMode: config.signatureMode,
+		consentMode: context.state.consentMode,
+		oauthErrorStyle: config.oauthErrorStyle,
+		rateLimits: config.rateLimits,
+		timeFactor: config.timeFactor,
+		clockOffsetSeconds: config.clockOffsetSeconds,
+		retryDelaysSeconds: config.retryDelaysSeconds,
+		deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
+		apiPrefix: config.apiPrefix,
+	};
+}

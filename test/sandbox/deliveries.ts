@@ -1,0 +1,188 @@
+// Outgoing webhook deliveries (contract §6): the body Python would write, the signature in the
+// configured mode, the headers, and the retries after 5 s, 30 s and 300 s (times timeFactor).
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+
+import { canonicalJson, signatureHeader, wireJson } from './canonical';
+import type { Clock } from './clock';
+import type { SandboxConfig, SignatureMode } from './config';
+import type { DeliveryAttempt, SandboxState } from './state';
+
+export const WEBHOOK_EVENTS = [
+	'execution.started',
+	'execution.completed',
+	'execution.failed',
+	'grant.revoked',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface DeliveryTarget {
+	url: string;
+	/** No secret: the delivery goes out unsigned. */
+	secret: string | null;
+	subscriptionId?: string | null;
+	executionId?: string | null;
+	/** Overrides the configured signature mode for this delivery. */
+	signatureMode?: SignatureMode;
+}
+
+export interface Delivery {
+	deliveryId: string;
+	target: DeliveryTarget;
+	event: string;
+	payload: { event: string; timestamp: string; data: unknown };
+	body: string;
+	signatureMode: SignatureMode | null;
+	signature: string | null;
+}
+
+export class DeliveryService {
+	private readonly timers = new Set<NodeJS.Timeout>();
+	private readonly inFlight = new Set<http.ClientRequest>();
+	private readonly settledWaiters = new Set<() => void>();
+	/** Bumped by reset, so answers that arrive afterwards are not recorded. */
+	private generation = 0;
+	private pending = 0;
+
+	constructor(
+		private readonly state: SandboxState,
+		private readonly config: SandboxConfig,
+		private readonly clock: Clock,
+	) {}
+
+	/** Builds the payload once, so every attempt and every retry sends the same signed bytes. */
+	send(event: string, data: unknown, target: DeliveryTarget): Delivery {
+		const payload = { event, timestamp: this.clock.iso(), data };
+		const body = wireJson(payload);
+		const signatureMode = target.secret ? (target.signatureMode ?? this.config.signatureMode) : null;
+		const signature =
+			target.secret && signatureMode
+				? signatureHeader(target.secret, signatureMode === 'raw' ? body : canonicalJson(payload))
+				: null;
+		const delivery: Delivery = {
+			deliveryId: randomUUID(),
+			target,
+			event,
+			payload,
+			body,
+			signatureMode,
+			signature,
+		};
+		this.attempt(delivery, 1, this.generation);
+		return delivery;
+	}
+
+	/** Resolves once no attempt is under way and no retry is waiting. */
+	whenSettled(): Promise<void> {
+		if (this.pending === 0) return Promise.resolve();
+		return new Promise((resolve) => this.settledWaiters.add(resolve));
+	}
+
+	/** Forgets retries and abandons attempts under way (reset and stop). */
+	cancelAll(): void {
+		this.generation++;
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+		for (const request of this.inFlight) request.destroy();
+		this.inFlight.clear();
+		this.pending = 0;
+		this.notifySettled();
+	}
+
+	private attempt(delivery: Delivery, attempt: number, generation: number): void {
+		this.pending++;
+		const headers: Record<string, string> = {
+			'Content-Type': 'application/json',
+			'User-Agent': 'AutoGPT-Webhook/1.0',
+			'X-Webhook-Timestamp': this.clock.iso(),
+		};
+		if (delivery.signature) headers['X-Webhook-Signature'] = delivery.signature;
+
+		this.post(delivery.target.url, headers, delivery.body).then((outcome) => {
+			if (generation !== this.generation) return;
+			const record: DeliveryAttempt = {
+				deliveryId: delivery.deliveryId,
+				url: delivery.target.url,
+				event: delivery.event,
+				attempt,
+				status: outcome.status,
+				error: outcome.error,
+				signatureMode: delivery.signatureMode,
+				signature: delivery.signature,
+				headers,
+				body: delivery.body,
+				subscriptionId: delivery.target.subscriptionId ?? null,
+				executionId: delivery.target.executionId ?? null,
+				at: this.clock.nowMs(),
+			};
+			this.state.deliveries.push(record);
+
+			const succeeded = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+			const retryDelay = this.config.retryDelaysSeconds[attempt - 1];
+			if (!succeeded && retryDelay !== undefined) {
+				const timer = setTimeout(() => {
+					this.timers.delete(timer);
+					this.pending--;
+					this.attempt(delivery, attempt + 1, generation);
+				}, retryDelay * 1000 * this.config.timeFactor);
+				this.timers.add(timer);
+				return;
+			}
+			this.pending--;
+			this.notifySettled();
+		});
+	}
+
+	private post(
+		url: string,
+		headers: Record<string, string>,
+		body: string,
+	): Promise<{ status: number | null; error: string | null }> {
+		return new Promise((resolve) => {
+			let target: URL;
+			try {
+				target = new URL(url);
+			} catch {
+				resolve({ status: null, error: 'invalid URL' });
+				return;
+			}
+			const transport = target.protocol === 'https:' ? https : http;
+			const timeoutMs = this.config.deliveryTimeoutSeconds * 1000 * this.config.timeFactor;
+			let settled = false;
+			const finish = (status: number | null, error: string | null) => {
+				if (settled) return;
+				settled = true;
+				clearTimeout(timer);
+				this.inFlight.delete(request);
+				resolve({ status, error });
+			};
+			const request = transport.request(
+				target,
+				{
+					method: 'POST',
+					agent: false,
+					headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+				},
+				(response) => {
+					response.resume();
+					response.on('end', () => finish(response.statusCode ?? null, null));
+					response.on('error', (error) => finish(response.statusCode ?? null, error.message));
+				},
+			);
+			const timer = setTimeout(() => {
+				finish(null, `no answer within ${timeoutMs} ms`);
+				request.destroy();
+			}, timeoutMs);
+			this.inFlight.add(request);
+			request.on('error', (error) => finish(null, error.message));
+			request.end(body);
+		});
+	}
+
+	private notifySettled(): void {
+		if (this.pending !== 0) return;
+		for (const resolve of this.settledWaiters) resolve();
+		this.settledWaiters.clear();
+	}
+}

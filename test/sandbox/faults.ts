@@ -1,0 +1,120 @@
+// Injected faults (§11): the next `count` requests whose path matches a regular expression get a
+// chosen status and body, a delay, a dropped connection or malformed JSON.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { detail } from './http';
+import type { FaultRule } from './state';
+
+export interface FaultRequest {
+	method?: string;
+	path: string;
+	count?: number;
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	delayMs?: number;
+	drop?: boolean;
+	malformed?: boolean;
+}
+
+/** Checks a `POST /_sandbox/faults` body; throws the 400 answer. */
+export function parseFault(body: unknown): FaultRule {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+		throw detail(400, 'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, malformed?}');
+	}
+	const request = body as FaultRequest;
+	if (typeof request.path !== 'string' || request.path === '') throw detail(400, 'path (a regular expression) is required');
+	let path: RegExp;
+	try {
+		path = new RegExp(request.path);
+	} catch (error) {
+		throw detail(400, `path is not a valid regular expression: ${(error as Error).message}`);
+	}
+	const count = request.count ?? 1;
+	if (!Number.isInteger(count) || count < 1) throw detail(400, 'count must be a positive integer');
+	if (request.status !== undefined && (!Number.isInteger(request.status) || request.status < 100 || request.status > 599)) {
+		throw detail(400, 'status must be an HTTP status code');
+	}
+	const delayMs = request.delayMs ?? 0;
+	if (typeof delayMs !== 'number' || delayMs < 0) throw detail(400, 'delayMs must be a non-negative number');
+	return {
+		id: randomUUID(),
+		method: request.method ? request.method.toUpperCase() : null,
+		path,
+		source: request.path,
+		remaining: count,
+		status: request.status ?? null,
+		body: request.body,
+		headers: request.headers ?? {},
+		delayMs,
+		drop: request.drop === true,
+		malformed: request.malformed === true,
+	};
+}
+
+/** The first rule that matches takes one of its uses. */
+export function takeFault(faults: FaultRule[], method: string, path: string): FaultRule | null {
+	const index = faults.findIndex(
+		(rule) => (rule.method === null || rule.method === method) && rule.path.test(path),
+	);
+	if (index < 0) return null;
+	const rule = faults[index];
+	rule.remaining--;
+	if (rule.remaining <= 0) faults.splice(index, 1);
+	return rule;
+}
+
+/**
+ * Plays a fault. Returns true when it answered (or dropped) the request, false when it only
+ * delayed it and the request goes on to its handler.
+ */
+export async function playFault(
+	rule: FaultRule,
+	request: IncomingMessage,
+	response: ServerResponse,
+): Promise<boolean> {
+	if (rule.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+	if (rule.drop) {
+		request.socket.destroy();
+		return true;
+	}
+	if (rule.malformed) {
+		const text = '{"detail": "this answer breaks off';
+		response.writeHead(rule.status ?? 200, {
+			...rule.headers,
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(text),
+		});
+		response.end(text);
+		return true;
+	}
+	if (rule.status === null && rule.body === undefined) return false;
+
+	const status = rule.status ?? 200;
+	let text: string;
+	let type = 'application/json';
+	if (rule.body === undefined) text = JSON.stringify({ detail: `Injected fault (HTTP ${status})` });
+	else if (typeof rule.body === 'string') {
+		text = rule.body;
+		if (!isJson(text)) type = 'text/plain; charset=utf-8';
+	} else text = JSON.stringify(rule.body);
+	const headers: Record<string, string | number> = { 'content-type': type, ...rule.headers };
+	// A 429 without Retry-After would leave a client guessing; one second keeps tests quick.
+	if (status === 429 && !Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) {
+		headers['retry-after'] = '1';
+	}
+	headers['content-length'] = Buffer.byteLength(text);
+	response.writeHead(status, headers);
+	response.end(text);
+	return true;
+}
+
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
+}
