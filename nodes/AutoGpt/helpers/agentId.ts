@@ -1,9 +1,14 @@
 // An agent is given by its ID or by the builder URL copied from the AutoGPT platform
 // (`https://platform.agpt.co/build?flowID=<id>&flowVersion=3`).
 
-export const AGENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+// n8n anchors validation patterns itself (^…$); extraction patterns are searched anywhere.
+export const AGENT_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9_-]*';
 
-export const AGENT_URL_PATTERN = '^https?://[^\\s?#]+/build/?\\?(?:[^#]*&)?flowID=([A-Za-z0-9][A-Za-z0-9_-]*)';
+export const AGENT_URL_PATTERN = `https?://\\S*/build/?\\?\\S*flowID=${AGENT_ID_PATTERN}\\S*`;
+
+export const AGENT_URL_EXTRACT = `[?&]flowID=(${AGENT_ID_PATTERN})`;
+
+const ID = new RegExp(`^${AGENT_ID_PATTERN}$`);
 
 export type AgentIdResult = { ok: true; agentId: string } | { ok: false; reason: string };
 
@@ -20,12 +25,12 @@ export function parseAgentId(value: string): AgentIdResult {
 			return { ok: false, reason: `"${text}" is not a valid URL. Paste the builder URL from AutoGPT, e.g. https://platform.agpt.co/build?flowID=…` };
 		}
 		const flowId = url.searchParams.get('flowID');
-		if (!flowId || !new RegExp(AGENT_ID_PATTERN).test(flowId)) {
+		if (!flowId || !ID.test(flowId)) {
 			return { ok: false, reason: `The URL "${text}" has no flowID parameter. Open the agent in the AutoGPT builder and copy the address, which ends in ?flowID=…` };
 		}
 		return { ok: true, agentId: flowId };
 	}
-	if (!new RegExp(AGENT_ID_PATTERN).test(text)) {
+	if (!ID.test(text)) {
 		return { ok: false, reason: `"${text}" is not an agent ID. An ID has only letters, digits, "-" and "_", such as 5f3c…-…` };
 	}
 	return { ok: true, agentId: text };

@@ -90,3 +90,28 @@ export function describeHttpFailure(what: string, failure: HttpFailure): Failure
 			: 'Check the parameters of this item.');
 	return { message, description: hint };
 }
+
+// Node's error codes for a request that got no HTTP answer, in words (n8n rewrites messages
+// that contain the bare codes into its own generic text).
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was dropped',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ESOCKETTIMEDOUT: 'the request timed out',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	EPIPE: 'the connection was dropped',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the request timed out',
+};
+
+/** Words for a failure without an HTTP answer, or undefined when it was no network failure. */
+export function describeNetworkFailure(code: string | undefined, message: string | undefined): string | undefined {
+	if (code && NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
+	if (message && /socket hang up|timeout|timed out|network error/i.test(message)) {
+		return /hang up/i.test(message) ? 'the connection was dropped' : 'the request timed out';
+	}
+	return undefined;
+}

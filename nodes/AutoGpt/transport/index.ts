@@ -15,7 +15,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { describeHttpFailure, redactSecrets } from './errors';
+import { describeHttpFailure, describeNetworkFailure, redactSecrets } from './errors';
 import type { BudgetKind } from './rateBudget';
 import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
@@ -183,11 +183,13 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 			}
 
 			if (failure.status === undefined) {
+				const networkFailure = describeNetworkFailure(failure.code, failure.message);
+				if (!networkFailure) throw credentialError(node, request, failure, credentialType);
 				if (idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
 					await sleep(RETRY_BACKOFF_MS[transientRetries++]);
 					continue;
 				}
-				throw networkError(node, request, failure, idempotent, credentialType);
+				throw networkError(node, request, networkFailure, idempotent);
 			}
 
 			if (failure.status >= 500 && idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
@@ -220,21 +222,32 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 function networkError(
 	node: INode,
 	request: PlatformRequest,
-	failure: Failure,
+	networkFailure: string,
 	idempotent: boolean,
+): NodeApiError {
+	const message = `${actionOf(request)}: no answer from AutoGPT (${networkFailure})`;
+	const description = idempotent
+		? 'The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.'
+		: "The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.";
+	return apiError(node, request, { message, description });
+}
+
+/** A failure before any request went out: most often the credential could not be used. */
+function credentialError(
+	node: INode,
+	request: PlatformRequest,
+	failure: Failure,
 	credentialType: CredentialType,
 ): NodeApiError {
-	const reason = redactSecrets(failure.code ?? failure.message ?? 'no answer');
-	if (credentialType === 'autoGptOAuth2Api' && /reconnect|invalid_grant|refresh/i.test(failure.message ?? '')) {
+	if (credentialType === 'autoGptOAuth2Api') {
 		return apiError(node, request, {
 			message: `${actionOf(request)}: the AutoGPT OAuth2 connection is no longer valid`,
 			description:
-				'The platform refused to renew the access token. Open the AutoGPT OAuth2 credential and reconnect it.',
+				'n8n could not renew the access token (the platform refused the refresh token, or the credential was never connected). Open the AutoGPT OAuth2 credential and reconnect it.',
 		});
 	}
-	const message = `${actionOf(request)}: no answer from AutoGPT (${reason})`;
-	const description = idempotent
-		? 'The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.'
-		: 'The connection broke before AutoGPT answered. The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent\'s executions in AutoGPT before running this again.';
-	return apiError(node, request, { message, description });
+	return apiError(node, request, {
+		message: `${actionOf(request)}: ${redactSecrets(failure.message ?? 'the request could not be sent')}`,
+		description: 'Check the AutoGPT credential of this node.',
+	});
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { AGENT_ID_PATTERN, AGENT_URL_PATTERN, parseAgentId } from '../../helpers/agentId';
+import { AGENT_ID_PATTERN, AGENT_URL_EXTRACT, AGENT_URL_PATTERN, parseAgentId } from '../../helpers/agentId';
 import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
@@ -44,7 +44,7 @@ const properties: INodeProperties[] = [
 						},
 					},
 				],
-				extractValue: { type: 'regex', regex: AGENT_URL_PATTERN },
+				extractValue: { type: 'regex', regex: AGENT_URL_EXTRACT },
 			},
 		],
 	},
