@@ -1,0 +1,138 @@
+import { parseAgentId } from '../../../nodes/AutoGpt/helpers/agentId';
+import { nextPollDelayMs } from '../../../nodes/AutoGpt/helpers/pollSchedule';
+import { simplifyExecution } from '../../../nodes/AutoGpt/helpers/simplify';
+import { isReviewStatus, isTerminalStatus } from '../../../nodes/AutoGpt/helpers/status';
+import { describeHttpFailure, describeNetworkFailure, platformWords, redactSecrets } from '../../../nodes/AutoGpt/transport/errors';
+import { RateBudget, readRateLimitHeaders, retryAfterMs } from '../../../nodes/AutoGpt/transport/rateBudget';
+import { buildConnectUrl, resolvePlatformUrls } from '../../../nodes/AutoGpt/transport/urls';
+
+describe('statuses', () => {
+	test.each(['COMPLETED', 'completed', 'Failed', 'TERMINATED'])('%s is terminal', (status) => expect(isTerminalStatus(status)).toBe(true));
+	test.each(['QUEUED', 'running', 'REVIEW', 'INCOMPLETE'])('%s is not terminal', (status) => expect(isTerminalStatus(status)).toBe(false));
+	test('review in either case', () => expect([isReviewStatus('REVIEW'), isReviewStatus('review')]).toEqual([true, true]));
+});
+
+describe('agent IDs', () => {
+	test.each([
+		['5f3c9a1e-0000-4000-8000-000000000001', '5f3c9a1e-0000-4000-8000-000000000001'],
+		['  agent_1  ', 'agent_1'],
+		['https://platform.agpt.co/build?flowID=abc-123', 'abc-123'],
+		['https://self.hosted:3000/build?flowVersion=4&flowID=abc-123#x', 'abc-123'],
+	])('%s → %s', (value, id) => expect(parseAgentId(value)).toEqual({ ok: true, agentId: id }));
+
+	test.each([
+		['', /empty/],
+		['has spaces', /not an agent ID/],
+		['https://platform.agpt.co/library', /no flowID/],
+		['http://[bad', /not a valid URL/],
+	])('%s is refused', (value, reason) => {
+		const result = parseAgentId(value);
+		expect(result.ok).toBe(false);
+		expect(result.ok ? '' : result.reason).toMatch(reason);
+	});
+});
+
+describe('poll schedule', () => {
+	test('starts at a quarter second, grows with the run, stops at the interval', () => {
+		expect(nextPollDelayMs(0, 5000)).toBe(250);
+		expect(nextPollDelayMs(3000, 5000)).toBe(600);
+		expect(nextPollDelayMs(60_000, 5000)).toBe(5000);
+		expect(nextPollDelayMs(0, 100)).toBe(100);
+	});
+});
+
+describe('error words', () => {
+	test.each([
+		[{ detail: 'Agent not found' }, 'Agent not found'],
+		[{ detail: [{ loc: ['body', 'inputs'], msg: 'field required', type: 'missing' }] }, 'body.inputs: field required'],
+		[{ error: 'invalid_grant', error_description: 'Code expired' }, 'invalid_grant: Code expired'],
+		[{ detail: { error: 'invalid_client', error_description: 'Unknown client' } }, 'invalid_client: Unknown client'],
+		['{"detail":"as text"}', 'as text'],
+		['<html>oops</html>', '<html>oops</html>'],
+		[undefined, undefined],
+	])('%j', (body, words) => expect(platformWords(body)).toBe(words));
+
+	test('a message has the action, status and words; secrets are masked', () => {
+		expect(describeHttpFailure('Could not get grant g', { status: 404, body: { detail: 'Grant not found' } }).message).toBe(
+			'Could not get grant g: AutoGPT answered 404 Not Found — Grant not found',
+		);
+		expect(redactSecrets('key agpt_abcDEF_123 and Bearer eyJ.x-y')).toBe('key agpt_*** and Bearer ***');
+	});
+
+	test('network failures in words, other failures are not network failures', () => {
+		expect(describeNetworkFailure('ECONNRESET', undefined)).toBe('the connection was dropped');
+		expect(describeNetworkFailure(undefined, 'timeout of 30000ms exceeded')).toBe('the request timed out');
+		expect(describeNetworkFailure(undefined, 'OAuth credentials not connected')).toBeUndefined();
+	});
+});
+
+describe('rate budget', () => {
+	test('an execute budget bursts, then waits for the reset once spent', () => {
+		const budget = new RateBudget('execute');
+		expect(budget.delayMs(0)).toBe(0);
+		budget.spend(0);
+		budget.settle(10, { remaining: 1, resetAtMs: 60_000 });
+		expect(budget.delayMs(20)).toBe(0);
+		budget.spend(20);
+		expect(budget.delayMs(30)).toBe(60_000 - 30);
+		budget.settle(40, { remaining: 0, resetAtMs: 60_000 });
+		expect(budget.delayMs(50_000)).toBe(10_000);
+		expect(budget.delayMs(60_000)).toBe(0);
+	});
+
+	test('a read budget spreads what is left over the window', () => {
+		const budget = new RateBudget('read');
+		budget.spend(0);
+		budget.settle(0, { remaining: 40, resetAtMs: 40_000 });
+		// A burst of a quarter of what is left, then one request per second.
+		let sent = 0;
+		while (budget.delayMs(0) === 0 && sent < 100) {
+			budget.spend(0);
+			budget.settle(0, { remaining: 39 - sent, resetAtMs: 40_000 });
+			sent++;
+		}
+		expect(sent).toBe(10);
+		const wait = budget.delayMs(0);
+		expect(wait).toBeGreaterThan(500);
+		expect(wait).toBeLessThanOrEqual(1500);
+	});
+
+	test('a 429 blocks until Retry-After', () => {
+		const budget = new RateBudget('read');
+		budget.block(5000);
+		expect(budget.delayMs(1000)).toBe(4000);
+	});
+
+	test('headers', () => {
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '100' })).toEqual({ remaining: 7, resetAtMs: 100_000 });
+		expect(readRateLimitHeaders({})).toEqual({ remaining: undefined, resetAtMs: undefined });
+		expect(retryAfterMs({ 'retry-after': '3' }, 0)).toBe(3000);
+		expect(retryAfterMs({ 'x-ratelimit-reset': '10', 'x-ratelimit-remaining': '0' }, 4000)).toBe(6000);
+	});
+});
+
+describe('URLs', () => {
+	test('the External API defaults to the platform URL', () => {
+		expect(resolvePlatformUrls({ platformUrl: 'https://p.example/', apiUrl: '' })).toEqual({
+			platformUrl: 'https://p.example',
+			apiUrl: 'https://p.example/api/external/v1',
+		});
+		expect(resolvePlatformUrls({ platformUrl: 'https://p.example', apiUrl: 'https://api.example/external-api/v1/' }).apiUrl).toBe(
+			'https://api.example/external-api/v1',
+		);
+	});
+
+	test('connect link', () => {
+		expect(
+			buildConnectUrl({ platformUrl: 'https://p.example', provider: 'google', clientId: 'c 1', scopes: ['google:gmail.send'], nonce: 'n', redirectOrigin: 'https://a.example' }),
+		).toBe('https://p.example/connect/google?client_id=c+1&scopes=google%3Agmail.send&nonce=n&redirect_origin=https%3A%2F%2Fa.example');
+	});
+});
+
+test('simplify unwraps one-value lists only', () => {
+	expect(simplifyExecution({ execution_id: 'e', status: 'COMPLETED', outputs: { a: ['x'], b: ['y', 'z'], c: [] }, started_at: 't' })).toEqual({
+		execution_id: 'e',
+		status: 'completed',
+		outputs: { a: 'x', b: ['y', 'z'], c: [] },
+	});
+});
