@@ -1,5 +1,6 @@
 // One jest run, three projects: unit (nock, pure modules, n8n-core workflow runs), integration
-// (the sandbox over real loopback HTTP) and e2e (a real n8n process with the packed package).
+// (the sandbox over real loopback HTTP) and e2e (a real n8n process with the packed package:
+// the end-to-end tests and the reliability suite).
 const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
@@ -23,7 +24,7 @@ module.exports = {
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform,
-			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/reliability/**/*.test.ts'],
 		},
 	],
 };
