@@ -54,7 +54,7 @@ export function pythonJsonDumps(value: unknown, options: PythonDumpsOptions = {}
 		if (typeof (record as { toJSON?: unknown }).toJSON === 'function' && !(node instanceof Map)) {
 			return write((record as { toJSON: () => unknown }).toJSON());
 		}
-		let keys = Object.keys(record).filter((key) => record[key] !== undefined);
+		let keys = orderedKeys(record).filter((key) => record[key] !== undefined);
 		if (sortKeys) keys = keys.sort(compareCodePoints);
 		const members = keys.map((key) => `${quote(key)}${keySeparator}${write(record[key])}`);
 		return `{${members.join(itemSeparator)}}`;
@@ -114,14 +114,35 @@ export function pythonUnicodeString(text: string): string {
 }
 
 /**
- * A JavaScript number holds no int/float distinction. Safe integers are written as Python ints
- * (what `json.loads` makes of `3`); everything else as Python floats.
+ * A JavaScript number holds no int/float distinction. A number is written as what `json.loads`
+ * would make of `JSON.stringify`'s text for it: integers below 1e21 (written without exponent)
+ * become Python ints, everything else a Python float. Use PyFloat to force a float.
  */
 function pythonNumber(value: number): string {
-	if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+	if (Number.isInteger(value) && Math.abs(value) < 1e21) {
 		return Object.is(value, -0) ? '0' : String(value);
 	}
 	return pythonFloatRepr(value);
+}
+
+const KEY_ORDER = Symbol('python key order');
+
+/**
+ * Python dicts keep insertion order for every key; JavaScript objects put integer-like keys
+ * first. Objects read by parsePythonJson remember their order here.
+ */
+export function orderedKeys(record: object): string[] {
+	const order = (record as { [KEY_ORDER]?: string[] })[KEY_ORDER];
+	const keys = Object.keys(record);
+	if (!order || order.length !== keys.length) return keys;
+	return order;
+}
+
+/** A new object with the given entries, remembering their order for the Python writer. */
+export function orderedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
+	const record = Object.fromEntries(entries) as Record<string, T>;
+	Object.defineProperty(record, KEY_ORDER, { value: entries.map(([key]) => key), enumerable: false });
+	return record;
 }
 
 /** `repr(float)`: shortest round-trip digits, scientific below 1e-4 and from 1e16 on. */
@@ -187,12 +208,14 @@ export function parsePythonJson(text: string): unknown {
 		return fail('Expecting value');
 	};
 
-	const readNumber = (): number | PyFloat => {
+	const readNumber = (): number | bigint | PyFloat => {
 		const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(position, position + 400));
 		if (!match) return fail('Expecting value');
 		position += match[0].length;
 		const number = Number(match[0]);
-		return match[2] || match[3] ? new PyFloat(number) : number;
+		if (match[2] || match[3]) return new PyFloat(number);
+		// Python ints have no size limit; keep the digits of big ones.
+		return Number.isSafeInteger(number) ? number : BigInt(match[0]);
 	};
 
 	const readString = (): string => {
@@ -230,11 +253,12 @@ export function parsePythonJson(text: string): unknown {
 
 	const readObject = (): Record<string, unknown> => {
 		position++;
-		const record: Record<string, unknown> = {};
+		const entries = new Map<string, unknown>();
+		const record = () => orderedRecord([...entries]);
 		skipWhitespace();
 		if (text[position] === '}') {
 			position++;
-			return record;
+			return record();
 		}
 		for (;;) {
 			skipWhitespace();
@@ -243,10 +267,11 @@ export function parsePythonJson(text: string): unknown {
 			skipWhitespace();
 			if (text[position] !== ':') fail("Expecting ':' delimiter");
 			position++;
-			record[key] = readValue();
+			// A repeated key keeps its first place and its last value, as in a Python dict.
+			entries.set(key, readValue());
 			skipWhitespace();
 			const delimiter = text[position++];
-			if (delimiter === '}') return record;
+			if (delimiter === '}') return record();
 			if (delimiter !== ',') fail("Expecting ',' delimiter");
 		}
 	};

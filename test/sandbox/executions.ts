@@ -2,7 +2,7 @@
 // (scaled by timeFactor), and the events each step sends (§4, §6).
 import { randomUUID } from 'node:crypto';
 
-import { PyFloat } from './canonical';
+import { orderedKeys, orderedRecord, PyFloat, pythonJsonDumps } from './canonical';
 import type { Clock } from './clock';
 import type { AgentFixture, SandboxConfig } from './config';
 import type { DeliveryService, DeliveryTarget } from './deliveries';
@@ -126,7 +126,9 @@ export class ExecutionRunner {
 				const message =
 					fromInput === undefined || fromInput === null
 						? (agent.error ?? 'Agent execution failed')
-						: String(fromInput);
+						: typeof fromInput === 'string'
+							? fromInput
+							: pythonJsonDumps(fromInput);
 				this.fail(execution, message);
 				return;
 			}
@@ -219,7 +221,7 @@ export function revokeGrant(
 
 /** Each input name → a one-element list of its value. */
 export function echoOutputs(inputs: Record<string, unknown>): Record<string, unknown[]> {
-	return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, [value]]));
+	return orderedRecord(orderedKeys(inputs).map((name) => [name, [inputs[name]]]));
 }
 
 function largeOutputs(bytes: number): Record<string, unknown[]> {

@@ -45,7 +45,8 @@ const grantsByProvider = async () => {
 
 describe('§3 authentication', () => {
 	it('401 {"detail"} without credentials, with a bad token, with a bad API key', async () => {
-		for (const headers of [{}, bearer('agpt_xt_nope'), { 'x-api-key': 'agpt_nope' }]) {
+		const attempts: Array<Record<string, string>> = [{}, bearer('agpt_xt_nope'), { 'x-api-key': 'agpt_nope' }];
+		for (const headers of attempts) {
 			const answer = await call(`${api}/executions/capabilities`, { headers });
 			expect(answer.status).toBe(401);
 			expect(answer.json).toEqual({ detail: expect.any(String) });
