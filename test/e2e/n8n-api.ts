@@ -76,6 +76,23 @@ export class N8nHttpError extends Error {
 	}
 }
 
+export interface PublicationStatus {
+	status: 'in_progress' | 'not_published' | 'published' | 'partial' | 'failed';
+	liveVersionId: string | null;
+	pendingVersionId: string | null;
+	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
+}
+
+export class WorkflowActivationError extends Error {
+	constructor(
+		readonly workflowId: string,
+		readonly publication: PublicationStatus,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
@@ -263,12 +280,39 @@ db.serialize(() => {
 		return await this.api('GET', `/workflows/${id}`);
 	}
 
-	async activateWorkflow(id: string): Promise<void> {
+	/**
+	 * Publishes (activates) a workflow and waits until its triggers are live. n8n 2.40 publishes through
+	 * an outbox worked off in the background, so the API call returns before webhooks are registered
+	 * and before a trigger's activation can fail; the editor follows the publication status, as this does.
+	 */
+	async activateWorkflow(id: string, timeoutMs = 60_000): Promise<PublicationStatus> {
 		await this.api('POST', `/workflows/${id}/activate`);
+		const status = await this.waitForPublication(id, timeoutMs);
+		if (status.status !== 'published') {
+			const reasons = status.triggers.map((t) => t.errorMessage).filter(Boolean).join('; ');
+			throw new WorkflowActivationError(id, status, `workflow ${id} did not activate (${status.status}): ${reasons}`);
+		}
+		return status;
 	}
 
-	async deactivateWorkflow(id: string): Promise<void> {
+	async deactivateWorkflow(id: string, timeoutMs = 60_000): Promise<PublicationStatus> {
 		await this.api('POST', `/workflows/${id}/deactivate`);
+		return await this.waitForPublication(id, timeoutMs);
+	}
+
+	async publicationStatus(id: string): Promise<PublicationStatus> {
+		return await this.rest('GET', `/workflows/${id}/publication-status`);
+	}
+
+	async waitForPublication(id: string, timeoutMs: number): Promise<PublicationStatus> {
+		const deadline = Date.now() + timeoutMs;
+		let status = await this.publicationStatus(id);
+		while (status.status === 'in_progress' && Date.now() < deadline) {
+			await sleep(200);
+			status = await this.publicationStatus(id);
+		}
+		if (status.status === 'in_progress') throw new Error(`workflow ${id}: publication still in progress after ${timeoutMs} ms`);
+		return status;
 	}
 
 	async deleteWorkflow(id: string): Promise<void> {
