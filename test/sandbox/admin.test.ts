@@ -1,7 +1,16 @@
 // Contract §11 (sandbox conventions) and the admin API under /_sandbox/: faults, the request
 // log, consent, config merging, clock offset and reset.
 import type { Sandbox } from './server';
-import { admin, bearer, call, getTokens, postJson, PYTHON_ISO, startTestSandbox, waitUntil } from './testkit';
+import {
+	admin,
+	bearer,
+	call,
+	getTokens,
+	postJson,
+	PYTHON_ISO,
+	startTestSandbox,
+	waitUntil,
+} from './testkit';
 
 let sandbox: Sandbox;
 
@@ -34,11 +43,18 @@ describe('§11 faults', () => {
 	it('matches the path as an unanchored regex, prefix included, query excluded, method optional', async () => {
 		const headers = { 'x-api-key': sandbox.info.apiKey };
 		const executionPath = `${sandbox.apiUrl}/executions/00000000-0000-0000-0000-000000000000`;
-		await admin(sandbox, 'POST', 'faults', { path: '^/api/external/v1/executions/[0-9a-f-]{36}$', method: 'GET', count: 1, status: 500 });
+		await admin(sandbox, 'POST', 'faults', {
+			path: '^/api/external/v1/executions/[0-9a-f-]{36}$',
+			method: 'GET',
+			count: 1,
+			status: 500,
+		});
 		await admin(sandbox, 'POST', 'faults', { path: 'secret=1', count: 1, status: 418 });
 		// Another method on the same path is not matched, and the query string is never looked at.
 		expect((await call(executionPath, { method: 'POST', headers })).status).toBe(405);
-		expect((await call(`${sandbox.apiUrl}/executions/capabilities?secret=1`, { headers })).status).toBe(200);
+		expect(
+			(await call(`${sandbox.apiUrl}/executions/capabilities?secret=1`, { headers })).status,
+		).toBe(200);
 		expect((await call(executionPath, { headers })).status).toBe(500);
 		expect((await call(executionPath, { headers })).status).toBe(404);
 	});
@@ -61,7 +77,12 @@ describe('§11 faults', () => {
 	});
 
 	it('works on OAuth and admin routes too', async () => {
-		await admin(sandbox, 'POST', 'faults', { path: '/oauth/token', count: 1, status: 502, body: 'Bad Gateway' });
+		await admin(sandbox, 'POST', 'faults', {
+			path: '/oauth/token',
+			count: 1,
+			status: 502,
+			body: 'Bad Gateway',
+		});
 		const token = await call(`${sandbox.url}/oauth/token`, { method: 'POST', body: '' });
 		expect(token.status).toBe(502);
 		expect(token.text).toBe('Bad Gateway');
@@ -124,23 +145,41 @@ describe('§11 admin lists', () => {
 			{ inputs: {} },
 			bearer(tokens.access_token),
 		);
-		await waitUntil(async () => (await admin(sandbox, 'GET', `executions/${run.json.execution_id}`)).json.status === 'REVIEW');
-		const approved = await admin(sandbox, 'POST', `executions/${run.json.execution_id}/review`, { approve: true });
+		await waitUntil(
+			async () =>
+				(await admin(sandbox, 'GET', `executions/${run.json.execution_id}`)).json.status ===
+				'REVIEW',
+		);
+		const approved = await admin(sandbox, 'POST', `executions/${run.json.execution_id}/review`, {
+			approve: true,
+		});
 		expect(approved.json.status).toBe('COMPLETED');
-		const status = await call(`${sandbox.apiUrl}/executions/${run.json.execution_id}`, { headers: bearer(tokens.access_token) });
+		const status = await call(`${sandbox.apiUrl}/executions/${run.json.execution_id}`, {
+			headers: bearer(tokens.access_token),
+		});
 		expect(status.json).toMatchObject({ status: 'COMPLETED', outputs: { approved: [true] } });
 	});
 });
 
 describe('§11 consent, config, clock, reset', () => {
 	it('POST consent accepts manual, approve and deny only', async () => {
-		expect((await admin(sandbox, 'POST', 'consent', { mode: 'approve' })).json).toEqual({ mode: 'approve' });
+		expect((await admin(sandbox, 'POST', 'consent', { mode: 'approve' })).json).toEqual({
+			mode: 'approve',
+		});
 		expect((await admin(sandbox, 'POST', 'consent', { mode: 'maybe' })).status).toBe(400);
 	});
 
 	it('POST config merges, refuses unknown keys and bad values', async () => {
-		const merged = await admin(sandbox, 'POST', 'config', { tokenTtlSeconds: 60, signatureMode: 'raw' });
-		expect(merged.json).toMatchObject({ tokenTtlSeconds: 60, signatureMode: 'raw', statusCase: 'upper', timeFactor: 0.1 });
+		const merged = await admin(sandbox, 'POST', 'config', {
+			tokenTtlSeconds: 60,
+			signatureMode: 'raw',
+		});
+		expect(merged.json).toMatchObject({
+			tokenTtlSeconds: 60,
+			signatureMode: 'raw',
+			statusCase: 'upper',
+			timeFactor: 0.1,
+		});
 		expect((await admin(sandbox, 'POST', 'config', { statusCase: 'title' })).status).toBe(400);
 		expect((await admin(sandbox, 'POST', 'config', { apiKey: 'x' })).status).toBe(400);
 		expect((await admin(sandbox, 'GET', 'config')).json.tokenTtlSeconds).toBe(60);
@@ -159,9 +198,16 @@ describe('§11 consent, config, clock, reset', () => {
 
 	it('POST reset returns to the starting state and configuration, identities unchanged', async () => {
 		const tokens = await getTokens(sandbox);
-		await admin(sandbox, 'POST', 'config', { statusCase: 'lower', rateLimits: { read: { perMinute: 1 } } });
+		await admin(sandbox, 'POST', 'config', {
+			statusCase: 'lower',
+			rateLimits: { read: { perMinute: 1 } },
+		});
 		await admin(sandbox, 'POST', 'consent', { mode: 'deny' });
-		await postJson(`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`, { inputs: {} }, bearer(tokens.access_token));
+		await postJson(
+			`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`,
+			{ inputs: {} },
+			bearer(tokens.access_token),
+		);
 		const grants = (await admin(sandbox, 'GET', 'grants')).json;
 		await admin(sandbox, 'POST', `grants/${grants[0].id}/revoke`);
 
@@ -170,18 +216,29 @@ describe('§11 consent, config, clock, reset', () => {
 		expect((await admin(sandbox, 'GET', 'requests')).json).toEqual([]);
 		expect((await admin(sandbox, 'GET', 'tokens')).json).toEqual([]);
 		const config = (await admin(sandbox, 'GET', 'config')).json;
-		expect(config).toMatchObject({ statusCase: 'upper', consentMode: 'manual', rateLimits: { read: { perMinute: 60 } } });
+		expect(config).toMatchObject({
+			statusCase: 'upper',
+			consentMode: 'manual',
+			rateLimits: { read: { perMinute: 60 } },
+		});
 		const after = (await admin(sandbox, 'GET', 'grants')).json;
 		expect(after.map((grant: any) => grant.id)).toEqual(grants.map((grant: any) => grant.id));
 		expect(after[0].revoked_at).toBeNull();
 		expect((await admin(sandbox, 'GET', 'info')).json).toEqual(sandbox.info);
 		// The old token is gone with the state; the same client still works.
-		expect((await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) })).status).toBe(401);
+		expect(
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) }))
+				.status,
+		).toBe(401);
 		expect((await getTokens(sandbox)).access_token).toBeTruthy();
 	});
 
 	it('the sandbox object gives tests direct read access to its state', async () => {
-		await postJson(`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`, { inputs: { a: 1 } }, { 'x-api-key': sandbox.info.apiKey });
+		await postJson(
+			`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`,
+			{ inputs: { a: 1 } },
+			{ 'x-api-key': sandbox.info.apiKey },
+		);
 		expect([...sandbox.state.executions.values()][0].inputs).toEqual({ a: 1 });
 		expect(sandbox.state.grants.size).toBe(3);
 		expect(sandbox.config.apiPrefix).toBe('/api/external/v1');

@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 
 import { type ConsentMode, mergeLiveConfig, type Permission, type SignatureMode } from './config';
 import { formatStatus, isoOrNull, type SandboxContext } from './context';
+import type { Delivery } from './deliveries';
 import { revokeGrant } from './executions';
 import { grantView } from './externalApi';
 import { parseFault } from './faults';
@@ -33,40 +34,33 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 		}
 		return parsed as Record<string, unknown>;
 	};
-	const ok = (response: ServerResponse, body: unknown = { ok: true }) => sendJson(response, 200, body);
+	const ok = (response: ServerResponse, body: unknown = { ok: true }) =>
+		sendJson(response, 200, body);
+	const views = adminViews(context);
 
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
-		.add('GET', '/_sandbox/requests', (_request, response) =>
-			ok(
-				response,
-				state.requests.map((record) => ({
-					method: record.method,
-					path: record.path,
-					status: record.status,
-					at: context.clock.iso(record.at),
-					query: record.query,
-					fault: record.fault,
-				})),
-			),
-		)
+		.add('GET', '/_sandbox/requests', (_request, response) => ok(response, views.requests()))
 		.add('DELETE', '/_sandbox/requests', (_request, response) => {
 			state.requests.length = 0;
 			sendEmpty(response, 204);
 		})
-		.add('GET', '/_sandbox/executions', (_request, response) =>
-			ok(response, [...state.executions.values()].map((execution) => adminExecution(context, execution.id))),
-		)
+		.add('GET', '/_sandbox/executions', (_request, response) => ok(response, views.executions()))
 		.add('GET', '/_sandbox/executions/:executionId', (request, response) =>
 			ok(response, adminExecution(context, request.params.executionId)),
 		)
 		.add('POST', '/_sandbox/executions/:executionId/review', (request, response) => {
 			const execution = state.executions.get(request.params.executionId);
 			if (!execution) throw detail(404, 'Execution not found');
-			const agent = Object.values(context.config.agents).find((fixture) => fixture.id === execution.agentId);
+			const agent = Object.values(context.config.agents).find(
+				(fixture) => fixture.id === execution.agentId,
+			);
 			const approve = json(request).approve !== false;
 			if (!context.executions.review(execution, approve, agent)) {
-				throw detail(400, `Execution is not in review (status ${formatStatus(context, execution.status)})`);
+				throw detail(
+					400,
+					`Execution is not in review (status ${formatStatus(context, execution.status)})`,
+				);
 			}
 			ok(response, adminExecution(context, execution.id));
 		})
@@ -75,7 +69,15 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			if (!execution) throw detail(404, 'Execution not found');
 			const body = json(request);
 			const status = String(body.status ?? '').toUpperCase() as ExecutionStatus;
-			const known: ExecutionStatus[] = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'TERMINATED', 'INCOMPLETE', 'REVIEW'];
+			const known: ExecutionStatus[] = [
+				'QUEUED',
+				'RUNNING',
+				'COMPLETED',
+				'FAILED',
+				'TERMINATED',
+				'INCOMPLETE',
+				'REVIEW',
+			];
 			if (!known.includes(status)) throw detail(400, `status must be one of ${known.join(', ')}`);
 			context.executions.force(
 				execution,
@@ -85,40 +87,8 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			);
 			ok(response, adminExecution(context, execution.id));
 		})
-		.add('GET', '/_sandbox/webhooks', (_request, response) =>
-			ok(
-				response,
-				[...state.subscriptions.values()].map((subscription) => ({
-					id: subscription.id,
-					url: subscription.url,
-					events: subscription.events,
-					secret: subscription.secret,
-					created_at: context.clock.iso(subscription.createdAt),
-					user_id: subscription.userId,
-					client_id: subscription.clientId,
-				})),
-			),
-		)
-		.add('GET', '/_sandbox/deliveries', (_request, response) =>
-			ok(
-				response,
-				state.deliveries.map((delivery) => ({
-					url: delivery.url,
-					event: delivery.event,
-					attempt: delivery.attempt,
-					status: delivery.status,
-					signature_mode: delivery.signatureMode,
-					body: delivery.body,
-					delivery_id: delivery.deliveryId,
-					error: delivery.error,
-					signature: delivery.signature,
-					headers: delivery.headers,
-					subscription_id: delivery.subscriptionId,
-					execution_id: delivery.executionId,
-					at: context.clock.iso(delivery.at),
-				})),
-			),
-		)
+		.add('GET', '/_sandbox/webhooks', (_request, response) => ok(response, views.webhooks()))
+		.add('GET', '/_sandbox/deliveries', (_request, response) => ok(response, views.deliveries()))
 		.add('DELETE', '/_sandbox/deliveries', (_request, response) => {
 			state.deliveries.length = 0;
 			sendEmpty(response, 204);
@@ -131,32 +101,47 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			if (mode !== undefined && mode !== 'raw' && mode !== 'canonical') {
 				throw detail(400, 'signatureMode must be "raw" or "canonical"');
 			}
-			const delivery = context.deliveries.send(body.event, body.data ?? {}, {
-				url: body.url,
-				secret: typeof body.secret === 'string' ? body.secret : null,
-				signatureMode: mode,
-			});
-			sendJson(response, 202, {
-				delivery_id: delivery.deliveryId,
-				body: delivery.body,
-				signature: delivery.signature,
-				signature_mode: delivery.signatureMode,
-			});
+			const optionalText = (name: string) => {
+				const value = body[name];
+				if (value !== undefined && typeof value !== 'string')
+					throw detail(400, `${name} must be a string`);
+				return value as string | undefined;
+			};
+			const delivery = context.deliveries.send(
+				body.event,
+				body.data ?? {},
+				{ url: body.url, secret: optionalText('secret') ?? null, signatureMode: mode },
+				{
+					timestamp: optionalText('timestamp'),
+					headerTimestamp: optionalText('headerTimestamp'),
+					retries: body.retries !== false,
+				},
+			);
+			sendJson(response, 202, deliveryReceipt(delivery));
 		})
-		.add('GET', '/_sandbox/grants', (_request, response) =>
-			ok(response, [...state.grants.values()].map((grant) => adminGrant(context, grant))),
-		)
+		.add('POST', '/_sandbox/deliveries/:deliveryId/resend', (request, response) => {
+			const delivery = context.deliveries.resend(request.params.deliveryId);
+			if (!delivery) throw detail(404, 'Delivery not found');
+			sendJson(response, 202, deliveryReceipt(delivery));
+		})
+		.add('GET', '/_sandbox/grants', (_request, response) => ok(response, views.grants()))
 		.add('POST', '/_sandbox/grants', (request, response) => {
 			const body = json(request);
 			const provider = String(body.provider ?? '');
-			if (!context.config.providerScopes[provider]) throw detail(400, `Unknown provider: ${provider}`);
+			if (!context.config.providerScopes[provider])
+				throw detail(400, `Unknown provider: ${provider}`);
 			const now = context.clock.nowMs();
 			const user = state.users.values().next().value!;
 			const client = state.clients.values().next().value!;
 			let credentialId = typeof body.credentialId === 'string' ? body.credentialId : undefined;
 			if (!credentialId || !state.credentials.has(credentialId)) {
 				credentialId ??= randomUUID();
-				state.credentials.set(credentialId, { id: credentialId, userId: user.id, provider, deletedAt: null });
+				state.credentials.set(credentialId, {
+					id: credentialId,
+					userId: user.id,
+					provider,
+					deletedAt: null,
+				});
 			}
 			const expiresIn = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : null;
 			const grant: Grant = {
@@ -183,23 +168,7 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			revokeGrant(state, context.deliveries, grant, context.clock.nowMs());
 			ok(response, adminGrant(context, grant));
 		})
-		.add('GET', '/_sandbox/tokens', (_request, response) =>
-			ok(
-				response,
-				[...state.tokens.values()].map((token) => ({
-					token: token.token,
-					kind: token.kind,
-					client_id: token.clientId,
-					user_id: token.userId,
-					scopes: token.scopes,
-					created_at: context.clock.iso(token.createdAt),
-					expires_at: context.clock.iso(token.expiresAt),
-					revoked_at: isoOrNull(context, token.revokedAt),
-					replaced_by: token.replacedBy,
-					active: token.revokedAt === null && token.expiresAt > context.clock.nowMs(),
-				})),
-			),
-		)
+		.add('GET', '/_sandbox/tokens', (_request, response) => ok(response, views.tokens()))
 		.add('GET', '/_sandbox/faults', (_request, response) =>
 			ok(
 				response,
@@ -249,6 +218,75 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			hooks.reset();
 			ok(response);
 		});
+}
+
+/** The admin lists, shared by the HTTP routes and the in-process `Sandbox` object. */
+export function adminViews(context: SandboxContext) {
+	const { state, clock } = context;
+	return {
+		requests: () =>
+			state.requests.map((record) => ({
+				method: record.method,
+				path: record.path,
+				status: record.status,
+				at: clock.iso(record.at),
+				query: record.query,
+				fault: record.fault,
+			})),
+		executions: () =>
+			[...state.executions.values()].map((execution) => adminExecution(context, execution.id)),
+		webhooks: () =>
+			[...state.subscriptions.values()].map((subscription) => ({
+				id: subscription.id,
+				url: subscription.url,
+				events: subscription.events,
+				secret: subscription.secret,
+				created_at: clock.iso(subscription.createdAt),
+				user_id: subscription.userId,
+				client_id: subscription.clientId,
+			})),
+		deliveries: () =>
+			state.deliveries.map((delivery) => ({
+				url: delivery.url,
+				event: delivery.event,
+				attempt: delivery.attempt,
+				status: delivery.status,
+				signature_mode: delivery.signatureMode,
+				body: delivery.body,
+				delivery_id: delivery.deliveryId,
+				error: delivery.error,
+				signature: delivery.signature,
+				headers: delivery.headers,
+				subscription_id: delivery.subscriptionId,
+				execution_id: delivery.executionId,
+				at: clock.iso(delivery.at),
+			})),
+		grants: () => [...state.grants.values()].map((grant) => adminGrant(context, grant)),
+		tokens: () =>
+			[...state.tokens.values()].map((token) => ({
+				token: token.token,
+				kind: token.kind,
+				client_id: token.clientId,
+				user_id: token.userId,
+				scopes: token.scopes,
+				created_at: clock.iso(token.createdAt),
+				expires_at: clock.iso(token.expiresAt),
+				revoked_at: isoOrNull(context, token.revokedAt),
+				replaced_by: token.replacedBy,
+				active: token.revokedAt === null && token.expiresAt > clock.nowMs(),
+			})),
+	};
+}
+
+export type AdminViews = ReturnType<typeof adminViews>;
+
+function deliveryReceipt(delivery: Delivery) {
+	return {
+		delivery_id: delivery.deliveryId,
+		body: delivery.body,
+		signature: delivery.signature,
+		signature_mode: delivery.signatureMode,
+	};
 }
 
 function adminExecution(context: SandboxContext, executionId: string) {

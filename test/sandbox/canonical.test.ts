@@ -1,5 +1,11 @@
 // The sandbox's Python-JSON writer against vectors that python3 produces in this very test.
-import { canonicalJson, parsePythonJson, pythonFloatRepr, pythonJsonDumps, wireJson } from './canonical';
+import {
+	canonicalJson,
+	parsePythonJson,
+	pythonFloatRepr,
+	pythonJsonDumps,
+	wireJson,
+} from './canonical';
 import { pythonIsoformat } from './clock';
 import { python } from './testkit';
 
@@ -39,14 +45,30 @@ describe('Python json.dumps, as the platform writes it', () => {
 	});
 
 	it('FastAPI answer form: compact, ensure_ascii=False', () => {
-		const expected = dumpsAll('out.append(json.dumps(v, ensure_ascii=False, separators=(",", ":")))');
+		const expected = dumpsAll(
+			'out.append(json.dumps(v, ensure_ascii=False, separators=(",", ":")))',
+		);
 		DOCUMENTS.forEach((document, index) => {
-			expect(pythonJsonDumps(parsePythonJson(document), { compact: true, ensureAscii: false })).toBe(expected[index]);
+			expect(
+				pythonJsonDumps(parsePythonJson(document), { compact: true, ensureAscii: false }),
+			).toBe(expected[index]);
 		});
 	});
 
 	it('float repr matches Python for awkward values', () => {
-		const values = [0.1, 0.2 + 0.1, 1 / 3, 5e-324, 1.7976931348623157e308, 1e15, 1e16, 123e-20, 2 ** 60, -2.5e-5, 100.0];
+		const values = [
+			0.1,
+			0.2 + 0.1,
+			1 / 3,
+			5e-324,
+			1.7976931348623157e308,
+			1e15,
+			1e16,
+			123e-20,
+			2 ** 60,
+			-2.5e-5,
+			100.0,
+		];
 		const expected = python(
 			'import json,sys; print(" ".join(repr(float(x)) for x in json.loads(sys.stdin.read())))',
 			JSON.stringify(values),
@@ -66,7 +88,9 @@ describe('Python json.dumps, as the platform writes it', () => {
 
 describe('Python isoformat', () => {
 	it('writes microseconds and +00:00, leaving out a zero fraction', () => {
-		expect(pythonIsoformat(Date.UTC(2026, 10, 22, 20, 0, 0, 123) + 0.456)).toBe('2026-11-22T20:00:00.123456+00:00');
+		expect(pythonIsoformat(Date.UTC(2026, 10, 22, 20, 0, 0, 123) + 0.456)).toBe(
+			'2026-11-22T20:00:00.123456+00:00',
+		);
 		expect(pythonIsoformat(Date.UTC(2026, 10, 22, 20, 0, 0))).toBe('2026-11-22T20:00:00+00:00');
 		const expected = python(
 			'from datetime import datetime, timezone; print(datetime(2026,11,22,20,0,0,5000,tzinfo=timezone.utc).isoformat())',

@@ -141,7 +141,10 @@ export function orderedKeys(record: object): string[] {
 /** A new object with the given entries, remembering their order for the Python writer. */
 export function orderedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
 	const record = Object.fromEntries(entries) as Record<string, T>;
-	Object.defineProperty(record, KEY_ORDER, { value: entries.map(([key]) => key), enumerable: false });
+	Object.defineProperty(record, KEY_ORDER, {
+		value: entries.map(([key]) => key),
+		enumerable: false,
+	});
 	return record;
 }
 
@@ -209,7 +212,9 @@ export function parsePythonJson(text: string): unknown {
 	};
 
 	const readNumber = (): number | bigint | PyFloat => {
-		const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(position, position + 400));
+		const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+			text.slice(position, position + 400),
+		);
 		if (!match) return fail('Expecting value');
 		position += match[0].length;
 		const number = Number(match[0]);

@@ -28,14 +28,17 @@ function startCli(command: 'npx' | 'tsx', args: string[]): Promise<Started> {
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-		child.on('exit', (code, signal) => resolveExit({ code, signal })),
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+		(resolveExit) => child.on('exit', (code, signal) => resolveExit({ code, signal })),
 	);
 	let stderr = '';
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	return new Promise((resolveStart, reject) => {
 		let stdout = '';
-		const timer = setTimeout(() => reject(new Error(`no line within 20 s; stderr: ${stderr}`)), 20_000);
+		const timer = setTimeout(
+			() => reject(new Error(`no line within 20 s; stderr: ${stderr}`)),
+			20_000,
+		);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			stdout += chunk.toString();
 			if (stdout.includes('\n')) {
@@ -43,7 +46,9 @@ function startCli(command: 'npx' | 'tsx', args: string[]): Promise<Started> {
 				resolveStart({ child, line: stdout, exited, stderr: () => stderr });
 			}
 		});
-		child.on('exit', (code) => reject(new Error(`exited ${code} before printing; stderr: ${stderr}`)));
+		child.on('exit', (code) =>
+			reject(new Error(`exited ${code} before printing; stderr: ${stderr}`)),
+		);
 	});
 }
 
@@ -103,7 +108,10 @@ describe('command line', () => {
 			file,
 			JSON.stringify({
 				apiPrefix: '/external-api/v1',
-				client: { clientId: 'agpt_client_fixed', redirectUris: ['https://n8n.example.com/rest/oauth2-credential/callback'] },
+				client: {
+					clientId: 'agpt_client_fixed',
+					redirectUris: ['https://n8n.example.com/rest/oauth2-credential/callback'],
+				},
 				agents: {
 					summarize: { behavior: 'fixed', outputs: { summary: ['short'] } },
 					large: null,

@@ -10,7 +10,8 @@ function parseArguments(argv: string[]): { port: number; host?: string; configFi
 		switch (flag) {
 			case '--port': {
 				const port = Number(value());
-				if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port needs a number from 0 to 65535');
+				if (!Number.isInteger(port) || port < 0 || port > 65535)
+					throw new Error('--port needs a number from 0 to 65535');
 				options.port = port;
 				break;
 			}
@@ -22,7 +23,9 @@ function parseArguments(argv: string[]): { port: number; host?: string; configFi
 				options.host = value();
 				break;
 			case '--help':
-				process.stderr.write('usage: npm run sandbox -- [--port N] [--config FILE] [--host 127.0.0.1]\n');
+				process.stderr.write(
+					'usage: npm run sandbox -- [--port N] [--config FILE] [--host 127.0.0.1]\n',
+				);
 				process.exit(0);
 				break;
 			default:

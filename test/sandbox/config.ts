@@ -140,7 +140,8 @@ export const PROVIDER_SCOPES: Record<string, string[]> = {
 	slack: ['slack:read', 'slack:write'],
 };
 
-const token = (prefix: string, bytes = 24) => `${prefix}${randomBytes(bytes).toString('base64url')}`;
+const token = (prefix: string, bytes = 24) =>
+	`${prefix}${randomBytes(bytes).toString('base64url')}`;
 
 /** A whole configuration; identities are fresh unless the caller's partial config names them. */
 export function defaultConfig(): SandboxConfig {
@@ -290,26 +291,38 @@ export function mergeLiveConfig(config: SandboxConfig, change: Record<string, un
 
 function validateConfig(config: SandboxConfig): void {
 	const positive = (name: string, value: unknown, allowZero = true) => {
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+		if (
+			typeof value !== 'number' ||
+			!Number.isFinite(value) ||
+			value < 0 ||
+			(!allowZero && value === 0)
+		) {
 			throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
 		}
 	};
 	const oneOf = (name: string, value: unknown, allowed: string[]) => {
-		if (!allowed.includes(value as string)) throw new Error(`${name} must be one of ${allowed.join(', ')}`);
+		if (!allowed.includes(value as string))
+			throw new Error(`${name} must be one of ${allowed.join(', ')}`);
 	};
 	positive('tokenTtlSeconds', config.tokenTtlSeconds, false);
 	positive('refreshTokenTtlSeconds', config.refreshTokenTtlSeconds, false);
 	positive('timeFactor', config.timeFactor);
 	positive('deliveryTimeoutSeconds', config.deliveryTimeoutSeconds, false);
-	if (typeof config.clockOffsetSeconds !== 'number' || !Number.isFinite(config.clockOffsetSeconds)) {
+	if (
+		typeof config.clockOffsetSeconds !== 'number' ||
+		!Number.isFinite(config.clockOffsetSeconds)
+	) {
 		throw new Error('clockOffsetSeconds must be a number');
 	}
 	oneOf('statusCase', config.statusCase, ['upper', 'lower']);
 	oneOf('signatureMode', config.signatureMode, ['raw', 'canonical']);
 	oneOf('consentMode', config.consentMode, ['manual', 'approve', 'deny']);
 	oneOf('oauthErrorStyle', config.oauthErrorStyle, ['guide', 'ref']);
-	if (!Array.isArray(config.retryDelaysSeconds)) throw new Error('retryDelaysSeconds must be a list');
-	config.retryDelaysSeconds.forEach((delay, index) => positive(`retryDelaysSeconds[${index}]`, delay));
+	if (!Array.isArray(config.retryDelaysSeconds))
+		throw new Error('retryDelaysSeconds must be a list');
+	config.retryDelaysSeconds.forEach((delay, index) =>
+		positive(`retryDelaysSeconds[${index}]`, delay),
+	);
 	positive('rateLimits.execute.perMinute', config.rateLimits.execute.perMinute);
 	positive('rateLimits.execute.perHour', config.rateLimits.execute.perHour);
 	positive('rateLimits.read.perMinute', config.rateLimits.read.perMinute);

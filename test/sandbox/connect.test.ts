@@ -27,7 +27,9 @@ function connectUrl(provider: string, overrides: Record<string, string | null> =
 
 /** The result the page posts, read from its #connect-result element. */
 function postedResult(html: string) {
-	const json = /<script type="application\/json" id="connect-result">(.*?)<\/script>/s.exec(html)?.[1];
+	const json = /<script type="application\/json" id="connect-result">(.*?)<\/script>/s.exec(
+		html,
+	)?.[1];
 	if (!json) throw new Error(`no connect result in: ${html.slice(0, 300)}`);
 	return JSON.parse(json);
 }
@@ -39,7 +41,10 @@ describe('§5 connect page', () => {
 		expect(page.text).toMatch(/<button[^>]*id="connect"[^>]*>Connect<\/button>/);
 		const connectToken = /name="connect_token" value="([^"]+)"/.exec(page.text)![1];
 
-		const done = await postForm(`${sandbox.url}/connect/notion/approve`, { connect_token: connectToken, action: 'approve' });
+		const done = await postForm(`${sandbox.url}/connect/notion/approve`, {
+			connect_token: connectToken,
+			action: 'approve',
+		});
 		expect(done.status).toBe(200);
 		const result = postedResult(done.text);
 		expect(result).toEqual({
@@ -53,7 +58,9 @@ describe('§5 connect page', () => {
 		expect(done.text).toContain(`window.opener.postMessage(result, "${ORIGIN}")`);
 
 		const tokens = await getTokens(sandbox, 'integrations:list');
-		const grant = await call(`${sandbox.apiUrl}/grants/${result.grant_id}`, { headers: bearer(tokens.access_token) });
+		const grant = await call(`${sandbox.apiUrl}/grants/${result.grant_id}`, {
+			headers: bearer(tokens.access_token),
+		});
 		expect(grant.status).toBe(200);
 		expect(grant.json).toMatchObject({
 			provider: 'notion',
@@ -74,30 +81,48 @@ describe('§5 connect page', () => {
 		await admin(sandbox, 'POST', 'consent', { mode: 'manual' });
 		const page = await call(connectUrl('google'));
 		const connectToken = /name="connect_token" value="([^"]+)"/.exec(page.text)![1];
-		const cancelled = await postForm(`${sandbox.url}/connect/google/approve`, { connect_token: connectToken, action: 'deny' });
+		const cancelled = await postForm(`${sandbox.url}/connect/google/approve`, {
+			connect_token: connectToken,
+			action: 'deny',
+		});
 		expect(postedResult(cancelled.text)).toMatchObject({ success: false, error: 'access_denied' });
 	});
 
 	it('checks the provider and its scopes', async () => {
 		const unknownProvider = await call(connectUrl('myspace', { scopes: 'myspace:read' }));
 		expect(unknownProvider.status).toBe(400);
-		expect(postedResult(unknownProvider.text)).toMatchObject({ success: false, error: 'invalid_request' });
+		expect(postedResult(unknownProvider.text)).toMatchObject({
+			success: false,
+			error: 'invalid_request',
+		});
 
-		const wrongScope = await call(connectUrl('google', { scopes: 'google:drive.read,github:repo.read' }));
-		expect(postedResult(wrongScope.text)).toMatchObject({ success: false, error: 'invalid_scope', nonce: 'nonce-42' });
+		const wrongScope = await call(
+			connectUrl('google', { scopes: 'google:drive.read,github:repo.read' }),
+		);
+		expect(postedResult(wrongScope.text)).toMatchObject({
+			success: false,
+			error: 'invalid_scope',
+			nonce: 'nonce-42',
+		});
 	});
 
 	it('answers 422 without a parameter, and refuses an unknown client or a foreign origin', async () => {
 		const missing = await call(connectUrl('google', { nonce: null }));
 		expect(missing.status).toBe(422);
-		expect(missing.json.detail[0]).toEqual({ loc: ['query', 'nonce'], msg: 'Field required', type: 'missing' });
+		expect(missing.json.detail[0]).toEqual({
+			loc: ['query', 'nonce'],
+			msg: 'Field required',
+			type: 'missing',
+		});
 
 		const unknownClient = await call(connectUrl('google', { client_id: 'agpt_client_nobody' }));
 		expect(unknownClient.status).toBe(404);
 		expect(unknownClient.text).toContain('Application Not Found');
 		expect(unknownClient.text).not.toContain('postMessage');
 
-		const foreign = await call(connectUrl('google', { redirect_origin: 'https://evil.example.net' }));
+		const foreign = await call(
+			connectUrl('google', { redirect_origin: 'https://evil.example.net' }),
+		);
 		expect(foreign.status).toBe(400);
 		expect(foreign.text).not.toContain('postMessage');
 	});

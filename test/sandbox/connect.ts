@@ -31,11 +31,19 @@ export interface ConnectResult {
 
 export function connectRoutes(router: Router, context: SandboxContext): void {
 	router
-		.add('GET', '/connect/:provider', (request, response) => connectPage(context, request, response))
-		.add('POST', '/connect/:provider/approve', (request, response) => approve(context, request, response));
+		.add('GET', '/connect/:provider', (request, response) =>
+			connectPage(context, request, response),
+		)
+		.add('POST', '/connect/:provider/approve', (request, response) =>
+			approve(context, request, response),
+		);
 }
 
-function connectPage(context: SandboxContext, request: SandboxRequest, response: ServerResponse): void {
+function connectPage(
+	context: SandboxContext,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const { state, config } = context;
 	const provider = request.params.provider;
 	const query = request.query;
@@ -49,10 +57,20 @@ function connectPage(context: SandboxContext, request: SandboxRequest, response:
 
 	const client = state.clients.get(clientId);
 	if (!client || !client.enabled) {
-		return plainPage(response, 404, 'Application Not Found', `No enabled application has the client_id "${clientId}".`);
+		return plainPage(
+			response,
+			404,
+			'Application Not Found',
+			`No enabled application has the client_id "${clientId}".`,
+		);
 	}
 	if (!isAllowedOrigin(client, redirectOrigin)) {
-		return plainPage(response, 400, 'Invalid Redirect Origin', `"${redirectOrigin}" is not an origin of ${client.name}.`);
+		return plainPage(
+			response,
+			400,
+			'Invalid Redirect Origin',
+			`"${redirectOrigin}" is not an origin of ${client.name}.`,
+		);
 	}
 
 	const fail = (status: number, error: string, description: string) =>
@@ -67,8 +85,16 @@ function connectPage(context: SandboxContext, request: SandboxRequest, response:
 
 	const known = config.providerScopes[provider];
 	if (!known) return fail(400, 'invalid_request', `Unknown provider: ${provider}`);
-	const scopes = [...new Set((query.get('scopes') ?? '').split(',').map((scope) => scope.trim()).filter(Boolean))];
-	if (scopes.length === 0) return fail(400, 'invalid_scope', 'No integration scopes were requested');
+	const scopes = [
+		...new Set(
+			(query.get('scopes') ?? '')
+				.split(',')
+				.map((scope) => scope.trim())
+				.filter(Boolean),
+		),
+	];
+	if (scopes.length === 0)
+		return fail(400, 'invalid_scope', 'No integration scopes were requested');
 	const unknown = scopes.filter((scope) => !known.includes(scope));
 	if (unknown.length > 0) {
 		return fail(400, 'invalid_scope', `Unknown scopes for ${provider}: ${unknown.join(', ')}`);
@@ -95,8 +121,17 @@ function connectPage(context: SandboxContext, request: SandboxRequest, response:
 function approve(context: SandboxContext, request: SandboxRequest, response: ServerResponse): void {
 	const fields = formOrJsonFields(request);
 	const pending = context.state.connects.get(fields.connect_token ?? '');
-	if (!pending || pending.expiresAt <= context.clock.nowMs() || pending.provider !== request.params.provider) {
-		return plainPage(response, 400, 'Invalid Request', 'This connect request is unknown or has expired; start again.');
+	if (
+		!pending ||
+		pending.expiresAt <= context.clock.nowMs() ||
+		pending.provider !== request.params.provider
+	) {
+		return plainPage(
+			response,
+			400,
+			'Invalid Request',
+			'This connect request is unknown or has expired; start again.',
+		);
 	}
 	context.state.connects.delete(pending.connectToken);
 	if (fields.action !== 'approve') {
@@ -130,10 +165,17 @@ function grantFor(context: SandboxContext, pending: PendingConnect): Grant {
 	const now = context.clock.nowMs();
 	let credential = [...state.credentials.values()].find(
 		(candidate) =>
-			candidate.userId === pending.userId && candidate.provider === pending.provider && candidate.deletedAt === null,
+			candidate.userId === pending.userId &&
+			candidate.provider === pending.provider &&
+			candidate.deletedAt === null,
 	);
 	if (!credential) {
-		credential = { id: randomUUID(), userId: pending.userId, provider: pending.provider, deletedAt: null };
+		credential = {
+			id: randomUUID(),
+			userId: pending.userId,
+			provider: pending.provider,
+			deletedAt: null,
+		};
 		state.credentials.set(credential.id, credential);
 	}
 	const existing = [...state.grants.values()].find(
@@ -186,7 +228,9 @@ function isAllowedOrigin(client: OAuthClient, origin: string): boolean {
 }
 
 function connectForm(client: OAuthClient, pending: PendingConnect): string {
-	const items = pending.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('\n');
+	const items = pending.scopes
+		.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`)
+		.join('\n');
 	const action = `/connect/${encodeURIComponent(pending.provider)}/approve`;
 	return page(
 		`Connect ${pending.provider}`,
@@ -204,7 +248,12 @@ ${items}
 }
 
 /** Posts the result to the opener; the same JSON sits in #connect-result for raw-HTTP readers. */
-function resultPage(response: ServerResponse, status: number, origin: string, result: ConnectResult): void {
+function resultPage(
+	response: ServerResponse,
+	status: number,
+	origin: string,
+	result: ConnectResult,
+): void {
 	const json = JSON.stringify(result).replace(/</g, '\\u003c');
 	const targetOrigin = JSON.stringify(origin.replace(/\/$/, '')).replace(/</g, '\\u003c');
 	const words = result.success
@@ -231,5 +280,9 @@ function resultPage(response: ServerResponse, status: number, origin: string, re
 }
 
 function plainPage(response: ServerResponse, status: number, title: string, message: string): void {
-	sendHtml(response, status, page(title, `<p class="error" id="error-message">${escapeHtml(message)}</p>`));
+	sendHtml(
+		response,
+		status,
+		page(title, `<p class="error" id="error-message">${escapeHtml(message)}</p>`),
+	);
 }

@@ -45,7 +45,10 @@ describe('§6 deliveries', () => {
 	it('sends execution.started and execution.completed with the headers of §6', async () => {
 		const run = await execute('echo', { greeting: 'hi' }, receiver.url);
 		await waitUntil(() => receiver.received.length >= 2);
-		const [started, completed] = receiver.received.map((delivery) => ({ ...delivery, payload: JSON.parse(delivery.body) }));
+		const [started, completed] = receiver.received.map((delivery) => ({
+			...delivery,
+			payload: JSON.parse(delivery.body),
+		}));
 
 		for (const delivery of [started, completed]) {
 			expect(delivery.headers['content-type']).toBe('application/json');
@@ -73,11 +76,14 @@ describe('§6 deliveries', () => {
 	it('canonical mode (default): the signature is over Python’s sorted compact JSON, not the wire bytes', async () => {
 		// Written by hand: JSON.stringify would turn 1.0 into 1, and the platform keeps Python floats.
 		const body = `{"inputs": {"zébra": "naïve ☃ 😀", "alpha": [1.5, 1.0, 1e-7, {"b": true, "a": null}]}, "webhook_url": "${receiver.url}"}`;
-		const run = await call(`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`, {
-			method: 'POST',
-			headers: { ...auth(), 'content-type': 'application/json' },
-			body,
-		});
+		const run = await call(
+			`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`,
+			{
+				method: 'POST',
+				headers: { ...auth(), 'content-type': 'application/json' },
+				body,
+			},
+		);
 		expect(run.status).toBe(200);
 		await waitUntil(() => receiver.received.length >= 2);
 		for (const delivery of receiver.received) {
@@ -91,7 +97,9 @@ describe('§6 deliveries', () => {
 		}
 		const completed = JSON.parse(receiver.received[1].body);
 		expect(completed.data.outputs['zébra']).toEqual(['naïve ☃ 😀']);
-		expect(receiver.received[1].body).toContain('"alpha": [[1.5, 1.0, 1e-07, {"b": true, "a": null}]]');
+		expect(receiver.received[1].body).toContain(
+			'"alpha": [[1.5, 1.0, 1e-07, {"b": true, "a": null}]]',
+		);
 	});
 
 	it('raw mode: the signature is over the exact bytes on the wire', async () => {
@@ -99,7 +107,9 @@ describe('§6 deliveries', () => {
 		await execute('echo', { text: 'naïve' }, receiver.url);
 		await waitUntil(() => receiver.received.length >= 2);
 		for (const delivery of receiver.received) {
-			expect(delivery.headers['x-webhook-signature']).toBe(hmacHex(sandbox.info.webhookSecret, delivery.body));
+			expect(delivery.headers['x-webhook-signature']).toBe(
+				hmacHex(sandbox.info.webhookSecret, delivery.body),
+			);
 		}
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
 		expect(log.map((entry: any) => entry.signature_mode)).toEqual(['raw', 'raw']);
@@ -110,7 +120,12 @@ describe('§6 deliveries', () => {
 		await waitUntil(() => receiver.received.length >= 2);
 		expect(JSON.parse(receiver.received[1].body)).toMatchObject({
 			event: 'execution.failed',
-			data: { execution_id: run.json.execution_id, agent_id: sandbox.info.agents.failing, status: 'failed', error: 'no luck' },
+			data: {
+				execution_id: run.json.execution_id,
+				agent_id: sandbox.info.agents.failing,
+				status: 'failed',
+				error: 'no luck',
+			},
 		});
 	});
 
@@ -127,12 +142,16 @@ describe('§6 deliveries', () => {
 		await sandbox.deliveriesSettled();
 		expect(receiver.received).toHaveLength(4); // the first try and three retries, no more
 
-		const gaps = receiver.received.slice(1).map((delivery, index) => delivery.at - receiver.received[index].at);
+		const gaps = receiver.received
+			.slice(1)
+			.map((delivery, index) => delivery.at - receiver.received[index].at);
 		expect(gaps[0]).toBeGreaterThanOrEqual(10 - 3);
 		expect(gaps[1]).toBeGreaterThanOrEqual(60 - 3);
 		expect(gaps[2]).toBeGreaterThanOrEqual(600 - 3);
 		expect(new Set(receiver.received.map((delivery) => delivery.body)).size).toBe(1);
-		expect(new Set(receiver.received.map((delivery) => delivery.headers['x-webhook-signature'])).size).toBe(1);
+		expect(
+			new Set(receiver.received.map((delivery) => delivery.headers['x-webhook-signature'])).size,
+		).toBe(1);
 
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
 		expect(log.map((entry: any) => [entry.attempt, entry.status])).toEqual([
@@ -146,12 +165,49 @@ describe('§6 deliveries', () => {
 	it('a delivery that gets no answer times out and is tried again', async () => {
 		// 30 s × 0.01 = 300 ms of silence, then the first retry 50 ms later.
 		receiver.answers.push(null);
-		await admin(sandbox, 'POST', 'deliver', { url: receiver.url, event: 'grant.revoked', data: {}, secret: 'whsec_x' });
+		await admin(sandbox, 'POST', 'deliver', {
+			url: receiver.url,
+			event: 'grant.revoked',
+			data: {},
+			secret: 'whsec_x',
+		});
 		await waitUntil(() => receiver.received.length >= 2, 5000);
 		await sandbox.deliveriesSettled();
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
 		expect(log.map((entry: any) => [entry.attempt, entry.status])).toEqual([
 			[1, null],
+			[2, 200],
+		]);
+	});
+
+	it('admin deliver can skew timestamps, skip retries, and replay a delivery byte for byte', async () => {
+		receiver.answers.push(500);
+		const sent = await admin(sandbox, 'POST', 'deliver', {
+			url: receiver.url,
+			event: 'execution.completed',
+			data: { execution_id: 'e', agent_id: 'a', status: 'completed', outputs: {} },
+			secret: 'whsec_test',
+			timestamp: '2020-01-01T00:00:00+00:00',
+			headerTimestamp: '2020-01-01T00:00:01+00:00',
+			retries: false,
+		});
+		expect(sent.status).toBe(202);
+		await waitUntil(() => receiver.received.length >= 1);
+		await sandbox.deliveriesSettled();
+		expect(receiver.received).toHaveLength(1);
+		expect(JSON.parse(receiver.received[0].body).timestamp).toBe('2020-01-01T00:00:00+00:00');
+		expect(receiver.received[0].headers['x-webhook-timestamp']).toBe('2020-01-01T00:00:01+00:00');
+
+		const replay = await admin(sandbox, 'POST', `deliveries/${sent.json.delivery_id}/resend`);
+		expect(replay.status).toBe(202);
+		await waitUntil(() => receiver.received.length >= 2);
+		expect(receiver.received[1].body).toBe(receiver.received[0].body);
+		expect(receiver.received[1].headers['x-webhook-signature']).toBe(
+			receiver.received[0].headers['x-webhook-signature'],
+		);
+		await sandbox.deliveriesSettled();
+		expect(sandbox.views.deliveries().map((entry) => [entry.attempt, entry.status])).toEqual([
+			[1, 500],
 			[2, 200],
 		]);
 	});
@@ -176,7 +232,11 @@ describe('§7 subscriptions', () => {
 	const webhooks = () => `${sandbox.apiUrl}/webhooks`;
 
 	it('create shows the secret once; list leaves it out; delete is 204 then 404', async () => {
-		const created = await postJson(webhooks(), { url: receiver.url, events: ['execution.completed'] }, auth());
+		const created = await postJson(
+			webhooks(),
+			{ url: receiver.url, events: ['execution.completed'] },
+			auth(),
+		);
 		expect(created.status).toBe(201);
 		expect(created.json).toEqual({
 			id: expect.any(String),
@@ -187,50 +247,91 @@ describe('§7 subscriptions', () => {
 		});
 		const listed = await call(webhooks(), { headers: auth() });
 		expect(listed.json).toEqual([
-			{ id: created.json.id, url: receiver.url, events: ['execution.completed'], created_at: created.json.created_at },
+			{
+				id: created.json.id,
+				url: receiver.url,
+				events: ['execution.completed'],
+				created_at: created.json.created_at,
+			},
 		]);
 		const adminList = (await admin(sandbox, 'GET', 'webhooks')).json;
 		expect(adminList[0]).toMatchObject({ id: created.json.id, secret: created.json.secret });
 
-		const removed = await call(`${webhooks()}/${created.json.id}`, { method: 'DELETE', headers: auth() });
+		const removed = await call(`${webhooks()}/${created.json.id}`, {
+			method: 'DELETE',
+			headers: auth(),
+		});
 		expect(removed.status).toBe(204);
-		const again = await call(`${webhooks()}/${created.json.id}`, { method: 'DELETE', headers: auth() });
+		const again = await call(`${webhooks()}/${created.json.id}`, {
+			method: 'DELETE',
+			headers: auth(),
+		});
 		expect(again.status).toBe(404);
 	});
 
 	it('deliveries to a subscription are signed with its own secret', async () => {
-		const created = await postJson(webhooks(), { url: receiver.url, events: ['execution.completed'] }, auth());
+		const created = await postJson(
+			webhooks(),
+			{ url: receiver.url, events: ['execution.completed'] },
+			auth(),
+		);
 		await execute('echo', { x: 'y' });
 		await waitUntil(() => receiver.received.length >= 1);
 		await sandbox.deliveriesSettled();
 		expect(receiver.received).toHaveLength(1); // only the event it asked for
 		const delivery = receiver.received[0];
 		expect(JSON.parse(delivery.body).event).toBe('execution.completed');
-		expect(delivery.headers['x-webhook-signature']).toBe(hmacHex(created.json.secret, pythonCanonical(delivery.body)));
+		expect(delivery.headers['x-webhook-signature']).toBe(
+			hmacHex(created.json.secret, pythonCanonical(delivery.body)),
+		);
 	});
 
 	it('works with an API key, where no webhook_domains apply', async () => {
 		const headers = { 'x-api-key': sandbox.info.apiKey };
-		const created = await postJson(webhooks(), { url: 'https://hooks.example.org/autogpt', events: ['execution.failed'] }, headers);
+		const created = await postJson(
+			webhooks(),
+			{ url: 'https://hooks.example.org/autogpt', events: ['execution.failed'] },
+			headers,
+		);
 		expect(created.status).toBe(201);
-		const run = await postJson(`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`, { inputs: {} }, headers);
+		const run = await postJson(
+			`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`,
+			{ inputs: {} },
+			headers,
+		);
 		expect(run.status).toBe(200);
 	});
 
 	it('applies the URL rules of §6', async () => {
-		const insecure = await postJson(webhooks(), { url: 'http://hooks.example.org/x', events: ['execution.completed'] }, auth());
+		const insecure = await postJson(
+			webhooks(),
+			{ url: 'http://hooks.example.org/x', events: ['execution.completed'] },
+			auth(),
+		);
 		expect(insecure.status).toBe(400);
-		const foreign = await postJson(webhooks(), { url: 'https://hooks.example.org/x', events: ['execution.completed'] }, auth());
+		const foreign = await postJson(
+			webhooks(),
+			{ url: 'https://hooks.example.org/x', events: ['execution.completed'] },
+			auth(),
+		);
 		expect(foreign.status).toBe(400);
 		expect(foreign.json).toEqual({ detail: 'Webhook URL not in allowed domains for this client' });
-		const badEvent = await postJson(webhooks(), { url: receiver.url, events: ['execution.exploded'] }, auth());
+		const badEvent = await postJson(
+			webhooks(),
+			{ url: receiver.url, events: ['execution.exploded'] },
+			auth(),
+		);
 		expect(badEvent.status).toBe(422);
 		expect(badEvent.json.detail[0].loc).toEqual(['body', 'events', 0]);
 	});
 
 	it('needs agents:execute on a token', async () => {
 		const narrow = await getTokens(sandbox, 'openid integrations:list');
-		const answer = await postJson(webhooks(), { url: receiver.url, events: ['execution.completed'] }, bearer(narrow.access_token));
+		const answer = await postJson(
+			webhooks(),
+			{ url: receiver.url, events: ['execution.completed'] },
+			bearer(narrow.access_token),
+		);
 		expect(answer.status).toBe(403);
 	});
 });

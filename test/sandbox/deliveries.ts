@@ -27,6 +27,16 @@ export interface DeliveryTarget {
 	signatureMode?: SignatureMode;
 }
 
+/** Test-only twists (admin `POST deliver`): stale or skewed timestamps, no retries. */
+export interface DeliveryOptions {
+	/** The body's (signed) `timestamp`, instead of now. */
+	timestamp?: string;
+	/** The `X-Webhook-Timestamp` header, instead of now at each attempt. */
+	headerTimestamp?: string;
+	/** false: one attempt only. */
+	retries?: boolean;
+}
+
 export interface Delivery {
 	deliveryId: string;
 	target: DeliveryTarget;
@@ -35,12 +45,15 @@ export interface Delivery {
 	body: string;
 	signatureMode: SignatureMode | null;
 	signature: string | null;
+	options: DeliveryOptions;
+	attempts: number;
 }
 
 export class DeliveryService {
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly inFlight = new Set<http.ClientRequest>();
 	private readonly settledWaiters = new Set<() => void>();
+	private readonly sent = new Map<string, Delivery>();
 	/** Bumped by reset, so answers that arrive afterwards are not recorded. */
 	private generation = 0;
 	private pending = 0;
@@ -52,10 +65,17 @@ export class DeliveryService {
 	) {}
 
 	/** Builds the payload once, so every attempt and every retry sends the same signed bytes. */
-	send(event: string, data: unknown, target: DeliveryTarget): Delivery {
-		const payload = { event, timestamp: this.clock.iso(), data };
+	send(
+		event: string,
+		data: unknown,
+		target: DeliveryTarget,
+		options: DeliveryOptions = {},
+	): Delivery {
+		const payload = { event, timestamp: options.timestamp ?? this.clock.iso(), data };
 		const body = wireJson(payload);
-		const signatureMode = target.secret ? (target.signatureMode ?? this.config.signatureMode) : null;
+		const signatureMode = target.secret
+			? (target.signatureMode ?? this.config.signatureMode)
+			: null;
 		const signature =
 			target.secret && signatureMode
 				? signatureHeader(target.secret, signatureMode === 'raw' ? body : canonicalJson(payload))
@@ -68,8 +88,18 @@ export class DeliveryService {
 			body,
 			signatureMode,
 			signature,
+			options,
+			attempts: 0,
 		};
-		this.attempt(delivery, 1, this.generation);
+		this.sent.set(delivery.deliveryId, delivery);
+		this.attempt(delivery, this.generation, options.retries !== false);
+		return delivery;
+	}
+
+	/** Sends the very same signed bytes once more, as a replaying attacker would. */
+	resend(deliveryId: string): Delivery | undefined {
+		const delivery = this.sent.get(deliveryId);
+		if (delivery) this.attempt(delivery, this.generation, false);
 		return delivery;
 	}
 
@@ -86,16 +116,18 @@ export class DeliveryService {
 		this.timers.clear();
 		for (const request of this.inFlight) request.destroy();
 		this.inFlight.clear();
+		this.sent.clear();
 		this.pending = 0;
 		this.notifySettled();
 	}
 
-	private attempt(delivery: Delivery, attempt: number, generation: number): void {
+	private attempt(delivery: Delivery, generation: number, retry: boolean): void {
 		this.pending++;
+		const attempt = ++delivery.attempts;
 		const headers: Record<string, string> = {
 			'Content-Type': 'application/json',
 			'User-Agent': 'AutoGPT-Webhook/1.0',
-			'X-Webhook-Timestamp': this.clock.iso(),
+			'X-Webhook-Timestamp': delivery.options.headerTimestamp ?? this.clock.iso(),
 		};
 		if (delivery.signature) headers['X-Webhook-Signature'] = delivery.signature;
 
@@ -120,12 +152,15 @@ export class DeliveryService {
 
 			const succeeded = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
 			const retryDelay = this.config.retryDelaysSeconds[attempt - 1];
-			if (!succeeded && retryDelay !== undefined) {
-				const timer = setTimeout(() => {
-					this.timers.delete(timer);
-					this.pending--;
-					this.attempt(delivery, attempt + 1, generation);
-				}, retryDelay * 1000 * this.config.timeFactor);
+			if (!succeeded && retry && retryDelay !== undefined) {
+				const timer = setTimeout(
+					() => {
+						this.timers.delete(timer);
+						this.pending--;
+						this.attempt(delivery, generation, true);
+					},
+					retryDelay * 1000 * this.config.timeFactor,
+				);
 				this.timers.add(timer);
 				return;
 			}

@@ -80,7 +80,12 @@ export class ExecutionRunner {
 	}
 
 	/** Forces a status (admin API), sending the event that status would send. */
-	force(execution: Execution, status: ExecutionStatus, outputs?: Record<string, unknown[]>, error?: string) {
+	force(
+		execution: Execution,
+		status: ExecutionStatus,
+		outputs?: Record<string, unknown[]>,
+		error?: string,
+	) {
 		execution.timers.forEach(clearTimeout);
 		execution.timers = [];
 		if (status === 'RUNNING') this.markRunning(execution);

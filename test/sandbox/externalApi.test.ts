@@ -39,13 +39,21 @@ const waitForStatus = (executionId: string, wanted: string) =>
 		return answer.json.status === wanted ? answer.json : undefined;
 	});
 const grantsByProvider = async () => {
-	const all = (await admin(sandbox, 'GET', 'grants')).json as Array<{ id: string; provider: string; credential_id: string }>;
+	const all = (await admin(sandbox, 'GET', 'grants')).json as Array<{
+		id: string;
+		provider: string;
+		credential_id: string;
+	}>;
 	return Object.fromEntries(all.map((grant) => [grant.provider, grant]));
 };
 
 describe('§3 authentication', () => {
 	it('401 {"detail"} without credentials, with a bad token, with a bad API key', async () => {
-		const attempts: Array<Record<string, string>> = [{}, bearer('agpt_xt_nope'), { 'x-api-key': 'agpt_nope' }];
+		const attempts: Array<Record<string, string>> = [
+			{},
+			bearer('agpt_xt_nope'),
+			{ 'x-api-key': 'agpt_nope' },
+		];
 		for (const headers of attempts) {
 			const answer = await call(`${api}/executions/capabilities`, { headers });
 			expect(answer.status).toBe(401);
@@ -55,7 +63,9 @@ describe('§3 authentication', () => {
 
 	it('403 {"detail"} when the token lacks the scope', async () => {
 		const narrow = await getTokens(sandbox, 'openid profile');
-		const answer = await call(`${api}/executions/capabilities`, { headers: bearer(narrow.access_token) });
+		const answer = await call(`${api}/executions/capabilities`, {
+			headers: bearer(narrow.access_token),
+		});
 		expect(answer.status).toBe(403);
 		expect(answer.json.detail).toMatch(/agents:execute/);
 		const grants = await call(`${api}/grants/`, { headers: bearer(narrow.access_token) });
@@ -72,7 +82,11 @@ describe('§3 authentication', () => {
 		expect(run.json.status).toBe('queued');
 
 		expect((await call(`${api}/grants/`, { headers: apiKey() })).status).toBe(403);
-		const withWebhook = await execute('echo', { inputs: {}, webhook_url: 'http://localhost:1/hook' }, apiKey());
+		const withWebhook = await execute(
+			'echo',
+			{ inputs: {}, webhook_url: 'http://localhost:1/hook' },
+			apiKey(),
+		);
 		expect(withWebhook.status).toBe(400);
 		expect(withWebhook.json).toEqual({ detail: 'webhook_url requires an OAuth client' });
 	});
@@ -97,7 +111,11 @@ describe('§4 executions', () => {
 	it('an echo execution goes queued → running → completed, outputs mirroring inputs', async () => {
 		const run = await execute('echo', { inputs: { text: 'héllo', n: 2.5, list: [1, 2] } });
 		expect(run.status).toBe(200);
-		expect(run.json).toEqual({ execution_id: expect.any(String), status: 'queued', message: expect.any(String) });
+		expect(run.json).toEqual({
+			execution_id: expect.any(String),
+			status: 'queued',
+			message: expect.any(String),
+		});
 
 		const queued = await status(run.json.execution_id);
 		expect(queued.json).toEqual({
@@ -146,20 +164,35 @@ describe('§4 executions', () => {
 	it('cancel terminates a slow run; other statuses cannot be cancelled', async () => {
 		const run = await execute('slow', { inputs: { seconds: 30 } });
 		await waitForStatus(run.json.execution_id, 'RUNNING');
-		const cancelled = await call(`${api}/executions/${run.json.execution_id}/cancel`, { method: 'POST', headers: auth() });
+		const cancelled = await call(`${api}/executions/${run.json.execution_id}/cancel`, {
+			method: 'POST',
+			headers: auth(),
+		});
 		expect(cancelled.status).toBe(200);
-		expect(cancelled.json).toEqual({ message: 'Execution terminated', execution_id: run.json.execution_id });
+		expect(cancelled.json).toEqual({
+			message: 'Execution terminated',
+			execution_id: run.json.execution_id,
+		});
 		expect((await status(run.json.execution_id)).json.status).toBe('TERMINATED');
 
-		const again = await call(`${api}/executions/${run.json.execution_id}/cancel`, { method: 'POST', headers: auth() });
+		const again = await call(`${api}/executions/${run.json.execution_id}/cancel`, {
+			method: 'POST',
+			headers: auth(),
+		});
 		expect(again.status).toBe(400);
 		expect(again.json).toEqual({ detail: 'Cannot cancel execution with status TERMINATED' });
 
 		await admin(sandbox, 'POST', 'config', { statusCase: 'lower' });
-		const lower = await call(`${api}/executions/${run.json.execution_id}/cancel`, { method: 'POST', headers: auth() });
+		const lower = await call(`${api}/executions/${run.json.execution_id}/cancel`, {
+			method: 'POST',
+			headers: auth(),
+		});
 		expect(lower.json).toEqual({ detail: 'Cannot cancel execution with status terminated' });
 
-		const unknown = await call(`${api}/executions/00000000-0000-0000-0000-000000000000/cancel`, { method: 'POST', headers: auth() });
+		const unknown = await call(`${api}/executions/00000000-0000-0000-0000-000000000000/cancel`, {
+			method: 'POST',
+			headers: auth(),
+		});
 		expect(unknown.status).toBe(404);
 	});
 
@@ -172,7 +205,11 @@ describe('§4 executions', () => {
 	});
 
 	it('404 for an unknown agent and an unknown execution', async () => {
-		const agent = await postJson(`${api}/executions/agents/00000000-0000-0000-0000-000000000000/execute`, { inputs: {} }, auth());
+		const agent = await postJson(
+			`${api}/executions/agents/00000000-0000-0000-0000-000000000000/execute`,
+			{ inputs: {} },
+			auth(),
+		);
 		expect(agent.status).toBe(404);
 		expect(agent.json).toEqual({ detail: expect.any(String) });
 		expect((await status('00000000-0000-0000-0000-000000000000')).status).toBe(404);
@@ -189,17 +226,25 @@ describe('§4 executions', () => {
 		const implicit = await execute('needsGoogle', { inputs: {} });
 		expect(implicit.status).toBe(200);
 		const executions = (await admin(sandbox, 'GET', 'executions')).json;
-		expect(executions.find((run: any) => run.execution_id === implicit.json.execution_id)).toMatchObject({
+		expect(
+			executions.find((run: any) => run.execution_id === implicit.json.execution_id),
+		).toMatchObject({
 			grant_ids: null,
 			used_grant_ids: [google.id],
 		});
 	});
 
 	it('webhook_url must be in the client webhook_domains', async () => {
-		const answer = await execute('echo', { inputs: {}, webhook_url: 'https://hooks.example.org/x' });
+		const answer = await execute('echo', {
+			inputs: {},
+			webhook_url: 'https://hooks.example.org/x',
+		});
 		expect(answer.status).toBe(400);
 		expect(answer.json).toEqual({ detail: 'Webhook URL not in allowed domains for this client' });
-		const plainHttp = await execute('echo', { inputs: {}, webhook_url: 'http://hooks.example.org/x' });
+		const plainHttp = await execute('echo', {
+			inputs: {},
+			webhook_url: 'http://hooks.example.org/x',
+		});
 		expect(plainHttp.status).toBe(400);
 		expect(plainHttp.json.detail).toMatch(/^Invalid request: /);
 	});
@@ -207,7 +252,9 @@ describe('§4 executions', () => {
 	it('422 validation errors in FastAPI shape', async () => {
 		const missing = await execute('echo', {});
 		expect(missing.status).toBe(422);
-		expect(missing.json).toEqual({ detail: [{ loc: ['body', 'inputs'], msg: 'Field required', type: 'missing' }] });
+		expect(missing.json).toEqual({
+			detail: [{ loc: ['body', 'inputs'], msg: 'Field required', type: 'missing' }],
+		});
 		const wrongTypes = await execute('echo', { inputs: [], grant_ids: 'x' });
 		expect(wrongTypes.status).toBe(422);
 		expect(wrongTypes.json.detail.map((issue: any) => issue.loc)).toEqual([
@@ -220,7 +267,11 @@ describe('§4 executions', () => {
 			body: '{"inputs": ',
 		});
 		expect(broken.status).toBe(422);
-		expect(broken.json.detail[0]).toMatchObject({ type: 'json_invalid', msg: expect.any(String), loc: ['body', expect.any(Number)] });
+		expect(broken.json.detail[0]).toMatchObject({
+			type: 'json_invalid',
+			msg: expect.any(String),
+			loc: ['body', expect.any(Number)],
+		});
 	});
 });
 
@@ -231,7 +282,15 @@ describe('§4 grants', () => {
 		expect(answer.json).toHaveLength(2);
 		for (const grant of answer.json) {
 			expect(Object.keys(grant).sort()).toEqual(
-				['created_at', 'expires_at', 'granted_scopes', 'id', 'last_used_at', 'permissions', 'provider'].sort(),
+				[
+					'created_at',
+					'expires_at',
+					'granted_scopes',
+					'id',
+					'last_used_at',
+					'permissions',
+					'provider',
+				].sort(),
 			);
 			expect(grant.created_at).toMatch(PYTHON_ISO);
 		}
@@ -271,7 +330,8 @@ describe('§4 grants', () => {
 
 	it('DELETE credential: 403 without DELETE, 400 when expired or revoked, 200 otherwise', async () => {
 		const { google, linear, github } = await grantsByProvider();
-		const del = (grantId: string) => call(`${api}/grants/${grantId}/credential`, { method: 'DELETE', headers: auth() });
+		const del = (grantId: string) =>
+			call(`${api}/grants/${grantId}/credential`, { method: 'DELETE', headers: auth() });
 
 		expect((await del(github.id)).status).toBe(403);
 		expect((await del(linear.id)).status).toBe(400);
@@ -293,17 +353,30 @@ describe('§4 grants', () => {
 		});
 		const receiver = await startReceiver();
 		try {
-			const subscription = await postJson(`${api}/webhooks`, { url: receiver.url, events: ['grant.revoked'] }, auth());
+			const subscription = await postJson(
+				`${api}/webhooks`,
+				{ url: receiver.url, events: ['grant.revoked'] },
+				auth(),
+			);
 			expect(subscription.status).toBe(201);
 
-			const deleted = await call(`${api}/grants/${google.id}/credential`, { method: 'DELETE', headers: auth() });
+			const deleted = await call(`${api}/grants/${google.id}/credential`, {
+				method: 'DELETE',
+				headers: auth(),
+			});
 			expect(deleted.status).toBe(200);
 			await waitUntil(() => receiver.received.length >= 2);
 			const events = receiver.received.map((delivery) => JSON.parse(delivery.body));
 			expect(events.map((event) => event.event)).toEqual(['grant.revoked', 'grant.revoked']);
-			expect(events.map((event) => event.data.grant_id).sort()).toEqual([google.id, second.json.id].sort());
+			expect(events.map((event) => event.data.grant_id).sort()).toEqual(
+				[google.id, second.json.id].sort(),
+			);
 			for (const event of events) {
-				expect(event.data).toEqual({ grant_id: expect.any(String), credential_id: google.credential_id, provider: 'google' });
+				expect(event.data).toEqual({
+					grant_id: expect.any(String),
+					credential_id: google.credential_id,
+					provider: 'google',
+				});
 			}
 			const grants = await call(`${api}/grants/`, { headers: auth() });
 			expect(grants.json.map((grant: any) => grant.provider)).toEqual(['github']);
@@ -318,7 +391,10 @@ describe('§9 error bodies', () => {
 		const notFound = await call(`${api}/nothing/here`, { headers: auth() });
 		expect(notFound.status).toBe(404);
 		expect(notFound.json).toEqual({ detail: 'Not Found' });
-		const wrongMethod = await call(`${api}/executions/capabilities`, { method: 'DELETE', headers: auth() });
+		const wrongMethod = await call(`${api}/executions/capabilities`, {
+			method: 'DELETE',
+			headers: auth(),
+		});
 		expect(wrongMethod.status).toBe(405);
 		expect(wrongMethod.json).toEqual({ detail: 'Method Not Allowed' });
 	});
@@ -326,11 +402,18 @@ describe('§9 error bodies', () => {
 	it('no answer carries a token, secret or API key', async () => {
 		const answers = [
 			await call(`${api}/executions/capabilities`, { headers: bearer(`${tokens.access_token}x`) }),
-			await call(`${api}/executions/capabilities`, { headers: { 'x-api-key': `${sandbox.info.apiKey}x` } }),
+			await call(`${api}/executions/capabilities`, {
+				headers: { 'x-api-key': `${sandbox.info.apiKey}x` },
+			}),
 			await execute('echo', { inputs: {}, webhook_url: 'https://hooks.example.org/x' }),
 		];
 		for (const answer of answers) {
-			for (const secret of [tokens.access_token, sandbox.info.apiKey, sandbox.info.clientSecret, sandbox.info.webhookSecret]) {
+			for (const secret of [
+				tokens.access_token,
+				sandbox.info.apiKey,
+				sandbox.info.clientSecret,
+				sandbox.info.webhookSecret,
+			]) {
 				expect(answer.text).not.toContain(secret);
 			}
 		}

@@ -32,7 +32,11 @@ export interface Caller {
 export function externalApiRoutes(router: Router, context: SandboxContext): void {
 	const prefix = context.config.apiPrefix;
 	const guarded =
-		(rateClass: RateClass, scope: string, handler: (caller: Caller, request: SandboxRequest, response: ServerResponse) => void) =>
+		(
+			rateClass: RateClass,
+			scope: string,
+			handler: (caller: Caller, request: SandboxRequest, response: ServerResponse) => void,
+		) =>
 		(request: SandboxRequest, response: ServerResponse) => {
 			const caller = authenticate(context, request);
 			setHeaders(response, context.rateLimiter.take(rateClass, caller.userId));
@@ -46,36 +50,80 @@ export function externalApiRoutes(router: Router, context: SandboxContext): void
 		};
 
 	router
-		.add('GET', `${prefix}/executions/capabilities`, guarded('read', 'agents:execute', (caller, _request, response) =>
-			capabilities(context, caller, response),
-		))
-		.add('POST', `${prefix}/executions/agents/:agentId/execute`, guarded('execute', 'agents:execute', (caller, request, response) =>
-			execute(context, caller, request, response),
-		))
-		.add('GET', `${prefix}/executions/:executionId`, guarded('read', 'agents:execute', (caller, request, response) =>
-			sendJson(response, 200, executionView(context, ownExecution(context, caller, request.params.executionId))),
-		))
-		.add('POST', `${prefix}/executions/:executionId/cancel`, guarded('read', 'agents:execute', (caller, request, response) =>
-			cancel(context, caller, request, response),
-		))
-		.add('GET', `${prefix}/grants/`, guarded('read', 'integrations:list', (caller, _request, response) =>
-			listGrants(context, caller, response),
-		))
-		.add('GET', `${prefix}/grants/:grantId`, guarded('read', 'integrations:list', (caller, request, response) =>
-			getGrant(context, caller, request, response),
-		))
-		.add('DELETE', `${prefix}/grants/:grantId/credential`, guarded('read', 'integrations:delete', (caller, request, response) =>
-			deleteCredential(context, caller, request, response),
-		))
-		.add('POST', `${prefix}/webhooks`, guarded('read', 'agents:execute', (caller, request, response) =>
-			createSubscription(context, caller, request, response),
-		))
-		.add('GET', `${prefix}/webhooks`, guarded('read', 'agents:execute', (caller, _request, response) =>
-			listSubscriptions(context, caller, response),
-		))
-		.add('DELETE', `${prefix}/webhooks/:subscriptionId`, guarded('read', 'agents:execute', (caller, request, response) =>
-			deleteSubscription(context, caller, request, response),
-		));
+		.add(
+			'GET',
+			`${prefix}/executions/capabilities`,
+			guarded('read', 'agents:execute', (caller, _request, response) =>
+				capabilities(context, caller, response),
+			),
+		)
+		.add(
+			'POST',
+			`${prefix}/executions/agents/:agentId/execute`,
+			guarded('execute', 'agents:execute', (caller, request, response) =>
+				execute(context, caller, request, response),
+			),
+		)
+		.add(
+			'GET',
+			`${prefix}/executions/:executionId`,
+			guarded('read', 'agents:execute', (caller, request, response) =>
+				sendJson(
+					response,
+					200,
+					executionView(context, ownExecution(context, caller, request.params.executionId)),
+				),
+			),
+		)
+		.add(
+			'POST',
+			`${prefix}/executions/:executionId/cancel`,
+			guarded('read', 'agents:execute', (caller, request, response) =>
+				cancel(context, caller, request, response),
+			),
+		)
+		.add(
+			'GET',
+			`${prefix}/grants/`,
+			guarded('read', 'integrations:list', (caller, _request, response) =>
+				listGrants(context, caller, response),
+			),
+		)
+		.add(
+			'GET',
+			`${prefix}/grants/:grantId`,
+			guarded('read', 'integrations:list', (caller, request, response) =>
+				getGrant(context, caller, request, response),
+			),
+		)
+		.add(
+			'DELETE',
+			`${prefix}/grants/:grantId/credential`,
+			guarded('read', 'integrations:delete', (caller, request, response) =>
+				deleteCredential(context, caller, request, response),
+			),
+		)
+		.add(
+			'POST',
+			`${prefix}/webhooks`,
+			guarded('read', 'agents:execute', (caller, request, response) =>
+				createSubscription(context, caller, request, response),
+			),
+		)
+		.add(
+			'GET',
+			`${prefix}/webhooks`,
+			guarded('read', 'agents:execute', (caller, _request, response) =>
+				listSubscriptions(context, caller, response),
+			),
+		)
+		.add(
+			'DELETE',
+			`${prefix}/webhooks/:subscriptionId`,
+			guarded('read', 'agents:execute', (caller, request, response) =>
+				deleteSubscription(context, caller, request, response),
+			),
+		);
 }
 
 /** §3: Bearer access token, or X-API-Key; 401 `{"detail"}` otherwise. */
@@ -83,7 +131,8 @@ function authenticate(context: SandboxContext, request: SandboxRequest): Caller 
 	const authorization = request.headers.authorization;
 	if (authorization) {
 		const access = liveAccessToken(context, authorization);
-		if (!access) throw detail(401, 'Invalid or expired access token', { 'www-authenticate': 'Bearer' });
+		if (!access)
+			throw detail(401, 'Invalid or expired access token', { 'www-authenticate': 'Bearer' });
 		const client = context.state.clients.get(access.clientId);
 		if (!client || !client.enabled) throw detail(401, 'OAuth client is disabled or unknown');
 		return { userId: access.userId, client, scopes: access.scopes };
@@ -115,10 +164,17 @@ function capabilities(context: SandboxContext, caller: Caller, response: ServerR
 	});
 }
 
-function execute(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function execute(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const { state, clock } = context;
 	const body = validateExecuteBody(jsonBody(request));
-	const agent = Object.values(context.config.agents).find((fixture) => fixture.id === request.params.agentId);
+	const agent = Object.values(context.config.agents).find(
+		(fixture) => fixture.id === request.params.agentId,
+	);
 	if (!agent) throw detail(404, `Agent not found: ${request.params.agentId}`);
 
 	if (body.webhook_url !== null) {
@@ -130,9 +186,14 @@ function execute(context: SandboxContext, caller: Caller, request: SandboxReques
 	let usedGrantIds: string[] = [];
 	if (caller.client) {
 		const selected = selectGrants(context, caller, body.grant_ids);
-		const missing = required.filter((provider) => !selected.some((grant) => grant.provider === provider));
+		const missing = required.filter(
+			(provider) => !selected.some((grant) => grant.provider === provider),
+		);
 		if (missing.length > 0) {
-			throw detail(403, `Grant validation failed: No valid grants found for requested integrations (${missing.join(', ')})`);
+			throw detail(
+				403,
+				`Grant validation failed: No valid grants found for requested integrations (${missing.join(', ')})`,
+			);
 		}
 		const used = selected.filter((grant) => required.includes(grant.provider));
 		const now = clock.nowMs();
@@ -141,17 +202,25 @@ function execute(context: SandboxContext, caller: Caller, request: SandboxReques
 	} else {
 		// An API key acts as the user, with the user's own credentials; grants need a client.
 		if (body.grant_ids && body.grant_ids.length > 0) {
-			throw detail(403, 'Grant validation failed: grants belong to an OAuth client and cannot be used with an API key');
+			throw detail(
+				403,
+				'Grant validation failed: grants belong to an OAuth client and cannot be used with an API key',
+			);
 		}
 		const missing = required.filter(
 			(provider) =>
 				![...state.credentials.values()].some(
 					(credential) =>
-						credential.userId === caller.userId && credential.provider === provider && credential.deletedAt === null,
+						credential.userId === caller.userId &&
+						credential.provider === provider &&
+						credential.deletedAt === null,
 				),
 		);
 		if (missing.length > 0) {
-			throw detail(403, `Grant validation failed: No valid credentials found for requested integrations (${missing.join(', ')})`);
+			throw detail(
+				403,
+				`Grant validation failed: No valid credentials found for requested integrations (${missing.join(', ')})`,
+			);
 		}
 	}
 
@@ -181,29 +250,50 @@ interface ExecuteBody {
 function validateExecuteBody(body: unknown): ExecuteBody {
 	if (!isRecord(body)) {
 		throw validationError([
-			{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' },
+			{
+				loc: ['body'],
+				msg: 'Input should be a valid dictionary or object to extract fields from',
+				type: 'model_attributes_type',
+			},
 		]);
 	}
 	const issues: ValidationIssue[] = [];
-	if (body.inputs === undefined) issues.push({ loc: ['body', 'inputs'], msg: 'Field required', type: 'missing' });
+	if (body.inputs === undefined)
+		issues.push({ loc: ['body', 'inputs'], msg: 'Field required', type: 'missing' });
 	else if (!isRecord(body.inputs)) {
-		issues.push({ loc: ['body', 'inputs'], msg: 'Input should be a valid dictionary', type: 'dict_type' });
+		issues.push({
+			loc: ['body', 'inputs'],
+			msg: 'Input should be a valid dictionary',
+			type: 'dict_type',
+		});
 	}
 	const grantIds = body.grant_ids ?? null;
 	if (grantIds !== null) {
 		if (!Array.isArray(grantIds)) {
-			issues.push({ loc: ['body', 'grant_ids'], msg: 'Input should be a valid list', type: 'list_type' });
+			issues.push({
+				loc: ['body', 'grant_ids'],
+				msg: 'Input should be a valid list',
+				type: 'list_type',
+			});
 		} else {
 			grantIds.forEach((grantId, index) => {
 				if (typeof grantId !== 'string') {
-					issues.push({ loc: ['body', 'grant_ids', index], msg: 'Input should be a valid string', type: 'string_type' });
+					issues.push({
+						loc: ['body', 'grant_ids', index],
+						msg: 'Input should be a valid string',
+						type: 'string_type',
+					});
 				}
 			});
 		}
 	}
 	const webhookUrl = body.webhook_url ?? null;
 	if (webhookUrl !== null && typeof webhookUrl !== 'string') {
-		issues.push({ loc: ['body', 'webhook_url'], msg: 'Input should be a valid string', type: 'string_type' });
+		issues.push({
+			loc: ['body', 'webhook_url'],
+			msg: 'Input should be a valid string',
+			type: 'string_type',
+		});
 	}
 	if (issues.length > 0) throw validationError(issues);
 	return {
@@ -266,10 +356,18 @@ export function executionView(context: SandboxContext, execution: Execution) {
 	};
 }
 
-function cancel(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function cancel(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const execution = ownExecution(context, caller, request.params.executionId);
 	if (!context.executions.cancel(execution)) {
-		throw detail(400, `Cannot cancel execution with status ${formatStatus(context, execution.status)}`);
+		throw detail(
+			400,
+			`Cannot cancel execution with status ${formatStatus(context, execution.status)}`,
+		);
 	}
 	sendJson(response, 200, { message: 'Execution terminated', execution_id: execution.id });
 }
@@ -315,19 +413,31 @@ export function grantView(context: SandboxContext, grant: Grant) {
 	};
 }
 
-function getGrant(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function getGrant(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const grant = ownGrant(context, caller, request.params.grantId);
-	if (!context.state.isGrantValid(grant, context.clock.nowMs())) throw detail(404, 'Grant not found');
+	if (!context.state.isGrantValid(grant, context.clock.nowMs()))
+		throw detail(404, 'Grant not found');
 	sendJson(response, 200, grantView(context, grant));
 }
 
-function deleteCredential(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function deleteCredential(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const { state, clock } = context;
 	const grant = ownGrant(context, caller, request.params.grantId);
 	const now = clock.nowMs();
 	if (grant.revokedAt !== null) throw detail(400, 'Grant has been revoked');
 	if (grant.expiresAt !== null && grant.expiresAt <= now) throw detail(400, 'Grant has expired');
-	if (!grant.permissions.includes('DELETE')) throw detail(403, 'Grant does not have the DELETE permission');
+	if (!grant.permissions.includes('DELETE'))
+		throw detail(403, 'Grant does not have the DELETE permission');
 
 	const credential = state.credentials.get(grant.credentialId);
 	if (credential) credential.deletedAt = now;
@@ -342,21 +452,45 @@ function deleteCredential(context: SandboxContext, caller: Caller, request: Sand
 
 // ---------------------------------------------------------------- subscriptions (§7)
 
-function createSubscription(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function createSubscription(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const body = jsonBody(request);
 	if (!isRecord(body)) {
 		throw validationError([
-			{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' },
+			{
+				loc: ['body'],
+				msg: 'Input should be a valid dictionary or object to extract fields from',
+				type: 'model_attributes_type',
+			},
 		]);
 	}
 	const issues: ValidationIssue[] = [];
-	if (body.url === undefined) issues.push({ loc: ['body', 'url'], msg: 'Field required', type: 'missing' });
-	else if (typeof body.url !== 'string') issues.push({ loc: ['body', 'url'], msg: 'Input should be a valid string', type: 'string_type' });
-	if (body.events === undefined) issues.push({ loc: ['body', 'events'], msg: 'Field required', type: 'missing' });
+	if (body.url === undefined)
+		issues.push({ loc: ['body', 'url'], msg: 'Field required', type: 'missing' });
+	else if (typeof body.url !== 'string')
+		issues.push({
+			loc: ['body', 'url'],
+			msg: 'Input should be a valid string',
+			type: 'string_type',
+		});
+	if (body.events === undefined)
+		issues.push({ loc: ['body', 'events'], msg: 'Field required', type: 'missing' });
 	else if (!Array.isArray(body.events)) {
-		issues.push({ loc: ['body', 'events'], msg: 'Input should be a valid list', type: 'list_type' });
+		issues.push({
+			loc: ['body', 'events'],
+			msg: 'Input should be a valid list',
+			type: 'list_type',
+		});
 	} else if (body.events.length === 0) {
-		issues.push({ loc: ['body', 'events'], msg: 'List should have at least 1 item after validation, not 0', type: 'too_short' });
+		issues.push({
+			loc: ['body', 'events'],
+			msg: 'List should have at least 1 item after validation, not 0',
+			type: 'too_short',
+		});
 	} else {
 		body.events.forEach((event, index) => {
 			if (!(WEBHOOK_EVENTS as readonly unknown[]).includes(event)) {
@@ -391,8 +525,14 @@ function createSubscription(context: SandboxContext, caller: Caller, request: Sa
 	});
 }
 
-function listSubscriptions(context: SandboxContext, caller: Caller, response: ServerResponse): void {
-	const own = [...context.state.subscriptions.values()].filter((subscription) => subscription.userId === caller.userId);
+function listSubscriptions(
+	context: SandboxContext,
+	caller: Caller,
+	response: ServerResponse,
+): void {
+	const own = [...context.state.subscriptions.values()].filter(
+		(subscription) => subscription.userId === caller.userId,
+	);
 	sendJson(
 		response,
 		200,
@@ -405,9 +545,15 @@ function listSubscriptions(context: SandboxContext, caller: Caller, response: Se
 	);
 }
 
-function deleteSubscription(context: SandboxContext, caller: Caller, request: SandboxRequest, response: ServerResponse): void {
+function deleteSubscription(
+	context: SandboxContext,
+	caller: Caller,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const subscription = context.state.subscriptions.get(request.params.subscriptionId);
-	if (!subscription || subscription.userId !== caller.userId) throw detail(404, 'Webhook not found');
+	if (!subscription || subscription.userId !== caller.userId)
+		throw detail(404, 'Webhook not found');
 	context.state.subscriptions.delete(subscription.id);
 	sendEmpty(response, 204);
 }
@@ -424,7 +570,10 @@ export function checkWebhookUrl(url: string, client: OAuthClient | null): void {
 	}
 	const loopback = ['localhost', '127.0.0.1'].includes(parsed.hostname);
 	if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))) {
-		throw detail(400, 'Invalid request: webhook URL must use https (http only on localhost or 127.0.0.1)');
+		throw detail(
+			400,
+			'Invalid request: webhook URL must use https (http only on localhost or 127.0.0.1)',
+		);
 	}
 	if (client && !hostAllowed(parsed.hostname, client.webhookDomains)) {
 		throw detail(400, 'Webhook URL not in allowed domains for this client');
@@ -441,5 +590,10 @@ export function hostAllowed(host: string, domains: string[]): boolean {
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		!(value instanceof PyFloat)
+	);
 }

@@ -21,10 +21,14 @@ export interface FaultRequest {
 /** Checks a `POST /_sandbox/faults` body; throws the 400 answer. */
 export function parseFault(body: unknown): FaultRule {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		throw detail(400, 'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, malformed?}');
+		throw detail(
+			400,
+			'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, malformed?}',
+		);
 	}
 	const request = body as FaultRequest;
-	if (typeof request.path !== 'string' || request.path === '') throw detail(400, 'path (a regular expression) is required');
+	if (typeof request.path !== 'string' || request.path === '')
+		throw detail(400, 'path (a regular expression) is required');
 	let path: RegExp;
 	try {
 		path = new RegExp(request.path);
@@ -33,11 +37,15 @@ export function parseFault(body: unknown): FaultRule {
 	}
 	const count = request.count ?? 1;
 	if (!Number.isInteger(count) || count < 1) throw detail(400, 'count must be a positive integer');
-	if (request.status !== undefined && (!Number.isInteger(request.status) || request.status < 100 || request.status > 599)) {
+	if (
+		request.status !== undefined &&
+		(!Number.isInteger(request.status) || request.status < 100 || request.status > 599)
+	) {
 		throw detail(400, 'status must be an HTTP status code');
 	}
 	const delayMs = request.delayMs ?? 0;
-	if (typeof delayMs !== 'number' || delayMs < 0) throw detail(400, 'delayMs must be a non-negative number');
+	if (typeof delayMs !== 'number' || delayMs < 0)
+		throw detail(400, 'delayMs must be a non-negative number');
 	return {
 		id: randomUUID(),
 		method: request.method ? request.method.toUpperCase() : null,
@@ -101,7 +109,10 @@ export async function playFault(
 	} else text = JSON.stringify(rule.body);
 	const headers: Record<string, string | number> = { 'content-type': type, ...rule.headers };
 	// A 429 without Retry-After would leave a client guessing; one second keeps tests quick.
-	if (status === 429 && !Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) {
+	if (
+		status === 429 &&
+		!Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')
+	) {
 		headers['retry-after'] = '1';
 	}
 	headers['content-length'] = Buffer.byteLength(text);

@@ -27,7 +27,8 @@ export interface ValidationIssue {
 }
 
 /** FastAPI's 422 `{"detail":[{loc, msg, type}]}`. */
-export const validationError = (issues: ValidationIssue[]) => new HttpError(422, { detail: issues });
+export const validationError = (issues: ValidationIssue[]) =>
+	new HttpError(422, { detail: issues });
 
 export interface SandboxRequest {
 	raw: IncomingMessage;
@@ -60,12 +61,15 @@ export function contentType(request: SandboxRequest): string {
  */
 export function jsonBody(request: SandboxRequest): unknown {
 	const text = request.body.toString('utf8');
-	if (text.trim() === '') throw validationError([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
+	if (text.trim() === '')
+		throw validationError([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
 	try {
 		return parsePythonJson(text);
 	} catch (error) {
 		const position = Number(/position (\d+)/.exec(String(error))?.[1] ?? 0);
-		throw validationError([{ loc: ['body', position], msg: 'JSON decode error', type: 'json_invalid' }]);
+		throw validationError([
+			{ loc: ['body', position], msg: 'JSON decode error', type: 'json_invalid' },
+		]);
 	}
 }
 
@@ -121,12 +125,20 @@ export function sendHtml(
 	response.end(html);
 }
 
-export function sendEmpty(response: ServerResponse, status: number, headers: Record<string, string> = {}) {
+export function sendEmpty(
+	response: ServerResponse,
+	status: number,
+	headers: Record<string, string> = {},
+) {
 	response.writeHead(status, headers);
 	response.end();
 }
 
-export function redirect(response: ServerResponse, location: string, headers: Record<string, string> = {}) {
+export function redirect(
+	response: ServerResponse,
+	location: string,
+	headers: Record<string, string> = {},
+) {
 	response.writeHead(302, { ...headers, location, 'content-length': 0 });
 	response.end();
 }

@@ -17,7 +17,9 @@ import {
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startTestSandbox({ client: { redirectUris: ['https://app.example.com/oauth/callback'] } });
+	sandbox = await startTestSandbox({
+		client: { redirectUris: ['https://app.example.com/oauth/callback'] },
+	});
 });
 afterAll(() => sandbox.stop());
 afterEach(() => admin(sandbox, 'POST', 'reset'));
@@ -48,14 +50,20 @@ describe('§2 authorize page', () => {
 	it('approve redirects with code and state', async () => {
 		const page = await call(authorizeUrl(sandbox));
 		const consentToken = /name="consent_token" value="([^"]+)"/.exec(page.text)![1];
-		const answer = await postForm(`${sandbox.url}/oauth/authorize/consent`, { consent_token: consentToken, authorize: 'true' });
+		const answer = await postForm(`${sandbox.url}/oauth/authorize/consent`, {
+			consent_token: consentToken,
+			authorize: 'true',
+		});
 		expect(answer.status).toBe(302);
 		const location = new URL(answer.headers.get('location')!);
 		expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
 		expect(location.searchParams.get('code')).toBeTruthy();
 		expect(location.searchParams.get('state')).toBe('state-123');
 		// The consent form is single-use.
-		const again = await postForm(`${sandbox.url}/oauth/authorize/consent`, { consent_token: consentToken, authorize: 'true' });
+		const again = await postForm(`${sandbox.url}/oauth/authorize/consent`, {
+			consent_token: consentToken,
+			authorize: 'true',
+		});
 		expect(again.status).toBe(400);
 		expect(again.text).toContain('Invalid Request');
 	});
@@ -63,7 +71,10 @@ describe('§2 authorize page', () => {
 	it('deny redirects with access_denied, the description spelled with %20', async () => {
 		const page = await call(authorizeUrl(sandbox));
 		const consentToken = /name="consent_token" value="([^"]+)"/.exec(page.text)![1];
-		const answer = await postForm(`${sandbox.url}/oauth/authorize/consent`, { consent_token: consentToken, authorize: 'false' });
+		const answer = await postForm(`${sandbox.url}/oauth/authorize/consent`, {
+			consent_token: consentToken,
+			authorize: 'false',
+		});
 		expect(answer.status).toBe(302);
 		expect(answer.headers.get('location')).toBe(
 			`${REDIRECT_URI}?error=access_denied&error_description=User%20denied%20access&state=state-123`,
@@ -79,18 +90,26 @@ describe('§2 authorize page', () => {
 		await admin(sandbox, 'POST', 'consent', { mode: 'deny' });
 		const denied = await call(authorizeUrl(sandbox));
 		expect(denied.status).toBe(302);
-		expect(denied.headers.get('location')).toContain('error=access_denied&error_description=User%20denied%20access');
+		expect(denied.headers.get('location')).toContain(
+			'error=access_denied&error_description=User%20denied%20access',
+		);
 	});
 
 	it('an unknown redirect_uri is a 400, never a redirect', async () => {
-		const answer = await call(authorizeUrl(sandbox, { redirect_uri: 'https://evil.example.net/cb' }));
+		const answer = await call(
+			authorizeUrl(sandbox, { redirect_uri: 'https://evil.example.net/cb' }),
+		);
 		expect(answer.status).toBe(400);
 		expect(answer.headers.get('location')).toBeNull();
 	});
 
 	it('accepts any loopback redirect URI and those of the config file', async () => {
 		await admin(sandbox, 'POST', 'consent', { mode: 'approve' });
-		for (const uri of ['http://localhost:1234/cb', 'http://127.0.0.1:9/x/y', 'https://app.example.com/oauth/callback']) {
+		for (const uri of [
+			'http://localhost:1234/cb',
+			'http://127.0.0.1:9/x/y',
+			'https://app.example.com/oauth/callback',
+		]) {
 			const answer = await call(authorizeUrl(sandbox, { redirect_uri: uri }));
 			expect(answer.status).toBe(302);
 			expect(answer.headers.get('location')!.startsWith(`${uri}?code=`)).toBe(true);
@@ -123,7 +142,9 @@ describe('§2 authorize page', () => {
 	it('accepts only S256', async () => {
 		const answer = await call(authorizeUrl(sandbox, { code_challenge_method: 'plain' }));
 		expect(answer.status).toBe(302);
-		expect(new URL(answer.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+		expect(new URL(answer.headers.get('location')!).searchParams.get('error')).toBe(
+			'invalid_request',
+		);
 	});
 });
 
@@ -138,7 +159,8 @@ describe('§2 token endpoint', () => {
 			token_type: 'Bearer',
 			expires_in: 3600,
 			refresh_token: expect.any(String),
-			scope: 'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
+			scope:
+				'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
 			id_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
 		});
 	});
@@ -161,10 +183,17 @@ describe('§2 token endpoint', () => {
 	it('never reads HTTP Basic: a client secret only there fails client authentication', async () => {
 		const { verifier, challenge } = pkce();
 		const code = await approveAndGetCode(sandbox, authorizeUrl(sandbox, {}, challenge));
-		const basic = Buffer.from(`${sandbox.info.clientId}:${sandbox.info.clientSecret}`).toString('base64');
+		const basic = Buffer.from(`${sandbox.info.clientId}:${sandbox.info.clientSecret}`).toString(
+			'base64',
+		);
 		const answer = await postForm(
 			tokenUrl(),
-			{ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+			{
+				grant_type: 'authorization_code',
+				code,
+				redirect_uri: REDIRECT_URI,
+				code_verifier: verifier,
+			},
 			{ authorization: `Basic ${basic}` },
 		);
 		expect(answer.status).toBe(401);
@@ -183,13 +212,18 @@ describe('§2 token endpoint', () => {
 		expect(wrongVerifier.status).toBe(400);
 		expect(wrongVerifier.json.error).toBe('invalid_grant');
 
-		const otherRedirect = await exchange(code, verifier, { redirect_uri: 'http://localhost:1/other' });
+		const otherRedirect = await exchange(code, verifier, {
+			redirect_uri: 'http://localhost:1/other',
+		});
 		expect(otherRedirect.json.error).toBe('invalid_grant');
 
 		expect((await exchange(code, verifier)).status).toBe(200);
 		const reused = await exchange(code, verifier);
 		expect(reused.status).toBe(400);
-		expect(reused.json).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('already been used') });
+		expect(reused.json).toEqual({
+			error: 'invalid_grant',
+			error_description: expect.stringContaining('already been used'),
+		});
 	});
 
 	it('codes live 10 minutes', async () => {
@@ -253,9 +287,15 @@ describe('§2 token endpoint', () => {
 		await admin(sandbox, 'POST', 'config', { tokenTtlSeconds: 5 });
 		const tokens = await getTokens(sandbox);
 		expect(tokens.expires_in).toBe(5);
-		expect((await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) })).status).toBe(200);
+		expect(
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) }))
+				.status,
+		).toBe(200);
 		await admin(sandbox, 'POST', 'config', { clockOffsetSeconds: 6 });
-		expect((await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) })).status).toBe(401);
+		expect(
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) }))
+				.status,
+		).toBe(401);
 	});
 
 	it('errors in the reference shape on request', async () => {
@@ -267,7 +307,9 @@ describe('§2 token endpoint', () => {
 			client_secret: sandbox.info.clientSecret,
 		});
 		expect(answer.status).toBe(400);
-		expect(answer.json).toEqual({ detail: { error: 'invalid_grant', error_description: expect.any(String) } });
+		expect(answer.json).toEqual({
+			detail: { error: 'invalid_grant', error_description: expect.any(String) },
+		});
 	});
 
 	it('answers unsupported_grant_type', async () => {
@@ -284,7 +326,9 @@ describe('§2 token endpoint', () => {
 describe('§2 revoke, userinfo, discovery', () => {
 	it('userinfo answers sub, email, email_verified, name, updated_at', async () => {
 		const tokens = await getTokens(sandbox);
-		const answer = await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) });
+		const answer = await call(`${sandbox.url}/oauth/userinfo`, {
+			headers: bearer(tokens.access_token),
+		});
 		expect(answer.status).toBe(200);
 		expect(answer.json).toEqual({
 			sub: expect.any(String),
@@ -305,7 +349,10 @@ describe('§2 revoke, userinfo, discovery', () => {
 			client_secret: sandbox.info.clientSecret,
 		});
 		expect(revoked.status).toBe(200);
-		expect((await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) })).status).toBe(401);
+		expect(
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) }))
+				.status,
+		).toBe(401);
 
 		await postForm(`${sandbox.url}/oauth/revoke`, {
 			token: tokens.refresh_token,
@@ -342,7 +389,13 @@ describe('§2 revoke, userinfo, discovery', () => {
 			token_endpoint_auth_methods_supported: ['client_secret_post'],
 		});
 		expect(answer.json.scopes_supported).toEqual(
-			expect.arrayContaining(['openid', 'agents:execute', 'integrations:list', 'integrations:connect', 'integrations:delete']),
+			expect.arrayContaining([
+				'openid',
+				'agents:execute',
+				'integrations:list',
+				'integrations:connect',
+				'integrations:delete',
+			]),
 		);
 		const jwks = await call(answer.json.jwks_uri);
 		expect(jwks.json.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256' });

@@ -47,36 +47,62 @@ export function oauthRoutes(router: Router, context: SandboxContext): void {
 
 // ---------------------------------------------------------------- authorize
 
-function authorize(context: SandboxContext, request: SandboxRequest, response: ServerResponse): void {
+function authorize(
+	context: SandboxContext,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const { state, config } = context;
 	const query = request.query;
 	const user = signedInUser(context, request);
 	setHeaders(response, context.rateLimiter.take('oauth', user.id));
 
 	const clientId = query.get('client_id');
-	if (!clientId) return errorPage(response, 400, 'Invalid Request', 'The request has no client_id.');
+	if (!clientId)
+		return errorPage(response, 400, 'Invalid Request', 'The request has no client_id.');
 	const client = state.clients.get(clientId);
 	if (!client || !client.enabled) {
-		return errorPage(response, 404, 'Application Not Found', `No enabled application has the client_id "${clientId}".`);
+		return errorPage(
+			response,
+			404,
+			'Application Not Found',
+			`No enabled application has the client_id "${clientId}".`,
+		);
 	}
 	const redirectUri = query.get('redirect_uri');
-	if (!redirectUri) return errorPage(response, 400, 'Invalid Request', 'The request has no redirect_uri.');
+	if (!redirectUri)
+		return errorPage(response, 400, 'Invalid Request', 'The request has no redirect_uri.');
 	if (!isAllowedRedirectUri(client, redirectUri)) {
-		return errorPage(response, 400, 'Invalid Redirect URI', `"${redirectUri}" is not registered for ${client.name}.`);
+		return errorPage(
+			response,
+			400,
+			'Invalid Redirect URI',
+			`"${redirectUri}" is not registered for ${client.name}.`,
+		);
 	}
 	const codeChallenge = query.get('code_challenge');
-	if (!codeChallenge) return errorPage(response, 400, 'Invalid Request', 'The request has no code_challenge (PKCE is required).');
+	if (!codeChallenge)
+		return errorPage(
+			response,
+			400,
+			'Invalid Request',
+			'The request has no code_challenge (PKCE is required).',
+		);
 	const clientState = query.get('state');
 	if (!clientState) return errorPage(response, 400, 'Invalid Request', 'The request has no state.');
 
 	const fail = (error: string, description: string) =>
-		redirect(response, withParams(redirectUri, { error, error_description: description, state: clientState }));
+		redirect(
+			response,
+			withParams(redirectUri, { error, error_description: description, state: clientState }),
+		);
 
 	if (query.get('response_type') !== 'code') {
 		return fail('unsupported_response_type', 'Only response_type=code is supported');
 	}
 	const method = query.get('code_challenge_method') ?? 'S256';
-	if (method !== 'S256') return fail('invalid_request', 'Only code_challenge_method=S256 is supported');
+	if (method !== 'S256')
+		return fail('invalid_request', 'Only code_challenge_method=S256 is supported');
 
 	const requested = (query.get('scope') ?? '').split(/\s+/).filter(Boolean);
 	const allowed = client.allowedScopes.length > 0 ? client.allowedScopes : config.scopes;
@@ -85,7 +111,12 @@ function authorize(context: SandboxContext, request: SandboxRequest, response: S
 	if (unknown.length > 0) return fail('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
 	const notAllowed = scopes.filter((scope) => !allowed.includes(scope));
 	if (notAllowed.length > 0) {
-		return errorPage(response, 400, 'Invalid Scopes', `${client.name} may not ask for: ${notAllowed.join(', ')}.`);
+		return errorPage(
+			response,
+			400,
+			'Invalid Scopes',
+			`${client.name} may not ask for: ${notAllowed.join(', ')}.`,
+		);
 	}
 
 	const pending = {
@@ -111,12 +142,24 @@ function authorize(context: SandboxContext, request: SandboxRequest, response: S
 	sendHtml(response, 200, consentPage(client, user, scopes, consentToken));
 }
 
-function submitConsent(context: SandboxContext, request: SandboxRequest, response: ServerResponse): void {
+function submitConsent(
+	context: SandboxContext,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const fields = formOrJsonFields(request);
 	const pending = context.state.consents.get(fields.consent_token ?? '');
-	setHeaders(response, context.rateLimiter.take('oauth', pending?.userId ?? signedInUser(context, request).id));
+	setHeaders(
+		response,
+		context.rateLimiter.take('oauth', pending?.userId ?? signedInUser(context, request).id),
+	);
 	if (!pending || pending.expiresAt <= context.clock.nowMs()) {
-		return errorPage(response, 400, 'Invalid Request', 'This consent request is unknown or has expired; start again.');
+		return errorPage(
+			response,
+			400,
+			'Invalid Request',
+			'This consent request is unknown or has expired; start again.',
+		);
 	}
 	context.state.consents.delete(pending.consentToken);
 	if (fields.authorize === 'true') return redirect(response, approveRedirect(context, pending));
@@ -208,9 +251,17 @@ const SCOPE_WORDS: Record<string, string> = {
 	'integrations:delete': 'Delete credentials you have granted',
 };
 
-function consentPage(client: OAuthClient, user: User, scopes: string[], consentToken: string): string {
+function consentPage(
+	client: OAuthClient,
+	user: User,
+	scopes: string[],
+	consentToken: string,
+): string {
 	const items = scopes
-		.map((scope) => `<li><code>${escapeHtml(scope)}</code> ${escapeHtml(SCOPE_WORDS[scope] ?? '')}</li>`)
+		.map(
+			(scope) =>
+				`<li><code>${escapeHtml(scope)}</code> ${escapeHtml(SCOPE_WORDS[scope] ?? '')}</li>`,
+		)
 		.join('\n');
 	return page(
 		`Authorize ${client.name}`,
@@ -232,7 +283,12 @@ ${items}
 // ---------------------------------------------------------------- token
 
 /** §2: the guide's `{error, error_description}` or the reference's `{detail: {…}}`. */
-export function oauthError(context: SandboxContext, status: number, error: string, description: string) {
+export function oauthError(
+	context: SandboxContext,
+	status: number,
+	error: string,
+	description: string,
+) {
 	const body =
 		context.config.oauthErrorStyle === 'ref'
 			? { detail: { error, error_description: description } }
@@ -241,7 +297,11 @@ export function oauthError(context: SandboxContext, status: number, error: strin
 }
 
 /** client_id and client_secret in the body; HTTP Basic is never read (as in the reference). */
-function authenticateClient(context: SandboxContext, request: SandboxRequest, fields: Record<string, string>) {
+function authenticateClient(
+	context: SandboxContext,
+	request: SandboxRequest,
+	fields: Record<string, string>,
+) {
 	const { client_id: clientId, client_secret: clientSecret } = fields;
 	if (!clientId || !clientSecret) {
 		const basic = /^basic\s/i.test(request.headers.authorization ?? '');
@@ -273,7 +333,8 @@ function token(context: SandboxContext, request: SandboxRequest, response: Serve
 	const client = authenticateClient(context, request, fields);
 	const now = clock.nowMs();
 
-	if (!fields.grant_type) throw oauthError(context, 400, 'invalid_request', 'grant_type is required');
+	if (!fields.grant_type)
+		throw oauthError(context, 400, 'invalid_request', 'grant_type is required');
 	if (fields.grant_type === 'authorization_code') {
 		if (!fields.code) throw oauthError(context, 400, 'invalid_request', 'code is required');
 		const code = state.codes.get(fields.code);
@@ -287,33 +348,57 @@ function token(context: SandboxContext, request: SandboxRequest, response: Serve
 			}
 			throw oauthError(context, 400, 'invalid_grant', 'Authorization code has already been used');
 		}
-		if (code.expiresAt <= now) throw oauthError(context, 400, 'invalid_grant', 'Authorization code has expired');
+		if (code.expiresAt <= now)
+			throw oauthError(context, 400, 'invalid_grant', 'Authorization code has expired');
 		if (fields.redirect_uri !== code.redirectUri) {
-			throw oauthError(context, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+			throw oauthError(
+				context,
+				400,
+				'invalid_grant',
+				'redirect_uri does not match the authorization request',
+			);
 		}
-		if (!fields.code_verifier) throw oauthError(context, 400, 'invalid_request', 'code_verifier is required');
+		if (!fields.code_verifier)
+			throw oauthError(context, 400, 'invalid_request', 'code_verifier is required');
 		const challenge = createHash('sha256').update(fields.code_verifier).digest('base64url');
 		if (challenge !== code.codeChallenge) {
-			throw oauthError(context, 400, 'invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge');
+			throw oauthError(
+				context,
+				400,
+				'invalid_grant',
+				'PKCE verification failed: code_verifier does not match code_challenge',
+			);
 		}
 		code.usedAt = now;
-		return sendTokens(context, response, issueTokens(context, client, code.userId, code.scopes, code.scopes, code.code, code.nonce));
+		return sendTokens(
+			context,
+			response,
+			issueTokens(context, client, code.userId, code.scopes, code.scopes, code.code, code.nonce),
+		);
 	}
 
 	if (fields.grant_type === 'refresh_token') {
-		if (!fields.refresh_token) throw oauthError(context, 400, 'invalid_request', 'refresh_token is required');
+		if (!fields.refresh_token)
+			throw oauthError(context, 400, 'invalid_request', 'refresh_token is required');
 		const old = state.tokens.get(fields.refresh_token);
 		if (!old || old.kind !== 'refresh' || old.clientId !== client.clientId) {
 			throw oauthError(context, 400, 'invalid_grant', 'Invalid refresh token');
 		}
-		if (old.revokedAt !== null) throw oauthError(context, 400, 'invalid_grant', 'Refresh token has been revoked');
-		if (old.expiresAt <= now) throw oauthError(context, 400, 'invalid_grant', 'Refresh token has expired');
+		if (old.revokedAt !== null)
+			throw oauthError(context, 400, 'invalid_grant', 'Refresh token has been revoked');
+		if (old.expiresAt <= now)
+			throw oauthError(context, 400, 'invalid_grant', 'Refresh token has expired');
 		let scopes = old.scopes;
 		if (fields.scope) {
 			scopes = fields.scope.split(/\s+/).filter(Boolean);
 			const extra = scopes.filter((scope) => !old.scopes.includes(scope));
 			if (extra.length > 0) {
-				throw oauthError(context, 400, 'invalid_scope', `Scope not granted originally: ${extra.join(' ')}`);
+				throw oauthError(
+					context,
+					400,
+					'invalid_scope',
+					`Scope not granted originally: ${extra.join(' ')}`,
+				);
 			}
 		}
 		// Rotation: the refresh token just used is revoked and a new one takes its place.
@@ -323,7 +408,12 @@ function token(context: SandboxContext, request: SandboxRequest, response: Serve
 		return sendTokens(context, response, issued);
 	}
 
-	throw oauthError(context, 400, 'unsupported_grant_type', `Unsupported grant_type "${fields.grant_type}"`);
+	throw oauthError(
+		context,
+		400,
+		'unsupported_grant_type',
+		`Unsupported grant_type "${fields.grant_type}"`,
+	);
 }
 
 interface IssuedTokens {
@@ -371,7 +461,8 @@ function issueTokens(
 	context.state.tokens.set(refresh.token, refresh);
 	context.state.tokens.set(access.token, access);
 	const user = context.state.users.get(userId);
-	const idToken = scopes.includes('openid') && user ? makeIdToken(context, client, user, scopes, nonce) : null;
+	const idToken =
+		scopes.includes('openid') && user ? makeIdToken(context, client, user, scopes, nonce) : null;
 	return { access, refresh, idToken };
 }
 
@@ -393,9 +484,13 @@ function revoke(context: SandboxContext, request: SandboxRequest, response: Serv
 	const { state, clock } = context;
 	const fields = formOrJsonFields(request);
 	const found = state.tokens.get(fields.token ?? '');
-	setHeaders(response, context.rateLimiter.take('oauth', found?.userId ?? `client:${fields.client_id ?? 'anonymous'}`));
+	setHeaders(
+		response,
+		context.rateLimiter.take('oauth', found?.userId ?? `client:${fields.client_id ?? 'anonymous'}`),
+	);
 	let client: OAuthClient | null = null;
-	if (fields.client_id || fields.client_secret) client = authenticateClient(context, request, fields);
+	if (fields.client_id || fields.client_secret)
+		client = authenticateClient(context, request, fields);
 	if (!fields.token) throw oauthError(context, 400, 'invalid_request', 'token is required');
 
 	// RFC 7009: an unknown token, or one of another client, is answered 200 all the same.
@@ -412,7 +507,10 @@ function revoke(context: SandboxContext, request: SandboxRequest, response: Serv
 }
 
 /** The access token a `Bearer` header carries, when it is live; null otherwise. */
-export function liveAccessToken(context: SandboxContext, authorization: string | undefined): Token | null {
+export function liveAccessToken(
+	context: SandboxContext,
+	authorization: string | undefined,
+): Token | null {
 	const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
 	if (!match) return null;
 	const found = context.state.tokens.get(match[1]);
@@ -421,9 +519,14 @@ export function liveAccessToken(context: SandboxContext, authorization: string |
 	return found;
 }
 
-function userinfo(context: SandboxContext, request: SandboxRequest, response: ServerResponse): void {
+function userinfo(
+	context: SandboxContext,
+	request: SandboxRequest,
+	response: ServerResponse,
+): void {
 	const access = liveAccessToken(context, request.headers.authorization);
-	if (!access) throw detail(401, 'Invalid or expired access token', { 'www-authenticate': 'Bearer' });
+	if (!access)
+		throw detail(401, 'Invalid or expired access token', { 'www-authenticate': 'Bearer' });
 	setHeaders(response, context.rateLimiter.take('oauth', access.userId));
 	const user = context.state.users.get(access.userId);
 	if (!user) throw detail(401, 'Invalid or expired access token', { 'www-authenticate': 'Bearer' });
@@ -465,7 +568,10 @@ function signingKey() {
 	if (!key) {
 		const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
 		const jwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-		key = { privateKey: pair.privateKey, jwk: { ...jwk, kid: 'sandbox-1', use: 'sig', alg: 'RS256' } };
+		key = {
+			privateKey: pair.privateKey,
+			jwk: { ...jwk, kid: 'sandbox-1', use: 'sig', alg: 'RS256' },
+		};
 	}
 	return key;
 }
@@ -491,7 +597,10 @@ function makeIdToken(
 	if (scopes.includes('profile')) claims.name = user.name;
 	const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 	const signingInput = `${encode({ alg: 'RS256', typ: 'JWT', kid: 'sandbox-1' })}.${encode(claims)}`;
-	const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKey).toString('base64url');
+	const signature = createSign('RSA-SHA256')
+		.update(signingInput)
+		.sign(privateKey)
+		.toString('base64url');
 	return `${signingInput}.${signature}`;
 }
 

@@ -1,6 +1,15 @@
 // Contract §8: per-user rate limits, their headers and the 429 answer.
 import type { Sandbox } from './server';
-import { admin, bearer, call, getTokens, postForm, postJson, startTestSandbox, type TokenSet } from './testkit';
+import {
+	admin,
+	bearer,
+	call,
+	getTokens,
+	postForm,
+	postJson,
+	startTestSandbox,
+	type TokenSet,
+} from './testkit';
 
 let sandbox: Sandbox;
 let tokens: TokenSet;
@@ -15,8 +24,13 @@ beforeEach(async () => {
 });
 
 const execute = () =>
-	postJson(`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`, { inputs: {} }, bearer(tokens.access_token));
-const read = () => call(`${sandbox.apiUrl}/executions/capabilities`, { headers: bearer(tokens.access_token) });
+	postJson(
+		`${sandbox.apiUrl}/executions/agents/${sandbox.info.agents.echo}/execute`,
+		{ inputs: {} },
+		bearer(tokens.access_token),
+	);
+const read = () =>
+	call(`${sandbox.apiUrl}/executions/capabilities`, { headers: bearer(tokens.access_token) });
 
 describe('§8 rate limits', () => {
 	it('answers carry X-RateLimit-Remaining and X-RateLimit-Reset (unix seconds)', async () => {
@@ -43,7 +57,9 @@ describe('§8 rate limits', () => {
 	});
 
 	it('a partial rateLimits changes only the limits it names; 0 is unlimited', async () => {
-		const changed = await admin(sandbox, 'POST', 'config', { rateLimits: { read: { perMinute: 2 } } });
+		const changed = await admin(sandbox, 'POST', 'config', {
+			rateLimits: { read: { perMinute: 2 } },
+		});
 		expect(changed.json.rateLimits).toEqual({
 			execute: { perMinute: 10, perHour: 100 },
 			read: { perMinute: 2, perHour: 1000 },
@@ -61,7 +77,9 @@ describe('§8 rate limits', () => {
 	});
 
 	it('the hourly window counts too', async () => {
-		await admin(sandbox, 'POST', 'config', { rateLimits: { execute: { perMinute: 0, perHour: 2 } } });
+		await admin(sandbox, 'POST', 'config', {
+			rateLimits: { execute: { perMinute: 0, perHour: 2 } },
+		});
 		await execute();
 		await execute();
 		const limited = await execute();

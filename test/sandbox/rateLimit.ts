@@ -55,11 +55,15 @@ export class RateLimiter {
 			const resetMs = Math.max(...exhausted.map((state) => state.resetMs));
 			const retryAfter = Math.max(1, Math.ceil((resetMs - now) / 1000));
 			const names = exhausted.map(({ limit }) => `${limit.max} per ${limit.name}`).join(', ');
-			throw detail(429, `Rate limit exceeded for ${rateClass} requests (${names}); retry in ${retryAfter} seconds`, {
-				'retry-after': String(retryAfter),
-				'x-ratelimit-remaining': '0',
-				'x-ratelimit-reset': String(Math.ceil(resetMs / 1000)),
-			});
+			throw detail(
+				429,
+				`Rate limit exceeded for ${rateClass} requests (${names}); retry in ${retryAfter} seconds`,
+				{
+					'retry-after': String(retryAfter),
+					'x-ratelimit-remaining': '0',
+					'x-ratelimit-reset': String(Math.ceil(resetMs / 1000)),
+				},
+			);
 		}
 
 		for (const state of states) state.window.count++;
@@ -78,7 +82,8 @@ export class RateLimiter {
 		const limits = this.limits();
 		const minute = 60_000;
 		const hour = 3_600_000;
-		if (rateClass === 'oauth') return [{ name: 'minute', max: limits.oauth.perMinute, lengthMs: minute }];
+		if (rateClass === 'oauth')
+			return [{ name: 'minute', max: limits.oauth.perMinute, lengthMs: minute }];
 		const { perMinute, perHour } = limits[rateClass];
 		return [
 			{ name: 'minute', max: perMinute, lengthMs: minute },

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { adminRoutes } from './admin';
+import { adminRoutes, type AdminViews, adminViews } from './admin';
 import { Clock } from './clock';
 import { buildConfig, type PartialConfig, readConfigFile, type SandboxConfig } from './config';
 import { connectRoutes } from './connect';
@@ -49,6 +49,8 @@ export interface Sandbox {
 	readonly config: SandboxConfig;
 	/** Live state: executions, grants, tokens, subscriptions, deliveries, requests, faults. */
 	readonly state: SandboxState;
+	/** The admin API's lists (same shapes as `GET /_sandbox/<name>`), read in-process. */
+	readonly views: AdminViews;
 	/** Same as `POST /_sandbox/reset`. */
 	reset(): void;
 	/** Resolves when no delivery attempt is under way and no retry is waiting. */
@@ -57,7 +59,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
-	const startConfig = buildConfig(options.configFile ? readConfigFile(options.configFile) : undefined, options.config);
+	const startConfig = buildConfig(
+		options.configFile ? readConfigFile(options.configFile) : undefined,
+		options.config,
+	);
 	const config: SandboxConfig = structuredClone(startConfig);
 	const state = new SandboxState();
 	const clock = new Clock(() => config.clockOffsetSeconds);
@@ -66,7 +71,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 		config,
 		state,
 		clock,
-		rateLimiter: new RateLimiter(() => config.rateLimits, () => clock.nowMs()),
+		rateLimiter: new RateLimiter(
+			() => config.rateLimits,
+			() => clock.nowMs(),
+		),
 		deliveries,
 		executions: new ExecutionRunner(state, config, clock, deliveries),
 		baseUrl: '',
@@ -115,7 +123,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 		clientSecret: config.client.clientSecret,
 		webhookSecret: config.client.webhookSecret,
 		apiKey: config.user.apiKey,
-		agents: Object.fromEntries(Object.entries(config.agents).map(([name, agent]) => [name, agent.id])),
+		agents: Object.fromEntries(
+			Object.entries(config.agents).map(([name, agent]) => [name, agent.id]),
+		),
 	};
 
 	let stopped: Promise<void> | null = null;
@@ -125,6 +135,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 		apiUrl: info.apiUrl,
 		config,
 		state,
+		views: adminViews(context),
 		reset,
 		deliveriesSettled: () => deliveries.whenSettled(),
 		stop: () => {
@@ -159,7 +170,14 @@ async function handle(
 
 	// The request log is the platform's traffic; admin calls stay out of it.
 	if (!isAdmin) {
-		const record = { method, path, query: target.search, status: 0, at: clock.nowMs(), fault: false };
+		const record = {
+			method,
+			path,
+			query: target.search,
+			status: 0,
+			at: clock.nowMs(),
+			fault: false,
+		};
 		state.requests.push(record);
 		response.on('finish', () => {
 			record.status = response.statusCode;
@@ -183,7 +201,10 @@ async function handle(
 		}
 		if ('redirectTo' in found) {
 			// FastAPI's redirect_slashes: `/grants` → 307 → `/grants/`.
-			response.writeHead(307, { location: `${found.redirectTo}${target.search}`, 'content-length': 0 });
+			response.writeHead(307, {
+				location: `${found.redirectTo}${target.search}`,
+				'content-length': 0,
+			});
 			response.end();
 			return;
 		}

@@ -43,7 +43,11 @@ export const postJson = (url: string, body: unknown, headers: Record<string, str
 		body: JSON.stringify(body),
 	});
 
-export const postForm = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+export const postForm = (
+	url: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) =>
 	call(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -66,7 +70,11 @@ export function pkce() {
 
 export const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
 
-export function authorizeUrl(sandbox: Sandbox, overrides: Record<string, string | null> = {}, challenge = pkce().challenge) {
+export function authorizeUrl(
+	sandbox: Sandbox,
+	overrides: Record<string, string | null> = {},
+	challenge = pkce().challenge,
+) {
 	const params: Record<string, string | null> = {
 		response_type: 'code',
 		client_id: sandbox.info.clientId,
@@ -74,7 +82,8 @@ export function authorizeUrl(sandbox: Sandbox, overrides: Record<string, string 
 		state: 'state-123',
 		code_challenge: challenge,
 		code_challenge_method: 'S256',
-		scope: 'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
+		scope:
+			'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
 		...overrides,
 	};
 	const query = new URLSearchParams();
@@ -86,7 +95,8 @@ export function authorizeUrl(sandbox: Sandbox, overrides: Record<string, string 
 export async function approveAndGetCode(sandbox: Sandbox, url: string): Promise<string> {
 	const consentPage = await call(url);
 	const consentToken = /name="consent_token" value="([^"]+)"/.exec(consentPage.text)?.[1];
-	if (!consentToken) throw new Error(`no consent form: ${consentPage.status} ${consentPage.text.slice(0, 200)}`);
+	if (!consentToken)
+		throw new Error(`no consent form: ${consentPage.status} ${consentPage.text.slice(0, 200)}`);
 	const approved = await postForm(`${sandbox.url}/oauth/authorize/consent`, {
 		consent_token: consentToken,
 		authorize: 'true',
@@ -107,7 +117,10 @@ export interface TokenSet {
 /** A token through the whole flow: authorize, approve, exchange with PKCE. */
 export async function getTokens(sandbox: Sandbox, scope?: string): Promise<TokenSet> {
 	const { verifier, challenge } = pkce();
-	const code = await approveAndGetCode(sandbox, authorizeUrl(sandbox, scope === undefined ? {} : { scope }, challenge));
+	const code = await approveAndGetCode(
+		sandbox,
+		authorizeUrl(sandbox, scope === undefined ? {} : { scope }, challenge),
+	);
 	const answer = await postForm(`${sandbox.url}/oauth/token`, {
 		grant_type: 'authorization_code',
 		code,
@@ -116,13 +129,18 @@ export async function getTokens(sandbox: Sandbox, scope?: string): Promise<Token
 		client_secret: sandbox.info.clientSecret,
 		code_verifier: verifier,
 	});
-	if (answer.status !== 200) throw new Error(`token exchange failed: ${answer.status} ${answer.text}`);
+	if (answer.status !== 200)
+		throw new Error(`token exchange failed: ${answer.status} ${answer.text}`);
 	return answer.json as TokenSet;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function waitUntil<T>(
+	probe: () => Promise<T | undefined | false> | T | undefined | false,
+	timeoutMs = 10_000,
+	everyMs = 20,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -153,7 +171,11 @@ export async function startReceiver(answers: Array<number | null> = []): Promise
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
-			received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+			received.push({
+				headers: request.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+				at: Date.now(),
+			});
 			const status = receiver.answers.length > 0 ? receiver.answers.shift()! : 200;
 			if (status === null) return; // hang: the sandbox's timeout has to give up
 			response.writeHead(status, { 'content-type': 'text/plain' });
