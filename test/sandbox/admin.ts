@@ -102,9 +102,11 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 				throw detail(400, 'signatureMode must be "raw" or "canonical"');
 			}
 			const optionalText = (name: string) => {
-				const value = body[name];
-				if (value !== undefined && typeof value !== 'string')
-					throw detail(400, `${name} must be a string`);
+				// null counts as absent: `secret: null` asks for an unsigned delivery.
+				const value = body[name] ?? undefined;
+				if (value !== undefined && typeof value !== 'string') {
+					throw detail(400, `${name} must be a string or null`);
+				}
 				return value as string | undefined;
 			};
 			const delivery = context.deliveries.send(

@@ -180,6 +180,18 @@ describe('§6 deliveries', () => {
 		]);
 	});
 
+	it('a delivery without a secret goes out unsigned', async () => {
+		await admin(sandbox, 'POST', 'deliver', {
+			url: receiver.url,
+			event: 'grant.revoked',
+			data: {},
+			secret: null,
+		});
+		await waitUntil(() => receiver.received.length >= 1);
+		expect(receiver.received[0].headers['x-webhook-signature']).toBeUndefined();
+		expect(receiver.received[0].headers['x-webhook-timestamp']).toMatch(PYTHON_ISO);
+	});
+
 	it('admin deliver can skew timestamps, skip retries, and replay a delivery byte for byte', async () => {
 		receiver.answers.push(500);
 		const sent = await admin(sandbox, 'POST', 'deliver', {
