@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { platformUrlProperties } from './platformUrls';
+
 export class AutoGptApi implements ICredentialType {
 	name = 'autoGptApi';
 
@@ -26,23 +28,7 @@ export class AutoGptApi implements ICredentialType {
 			placeholder: 'agpt_…',
 			description: 'An AutoGPT API key, created in the platform under Settings → API Keys',
 		},
-		{
-			displayName: 'Platform URL',
-			name: 'platformUrl',
-			type: 'string',
-			default: 'https://platform.agpt.co',
-			required: true,
-			description: 'Address of the AutoGPT Platform. Change it for a self-hosted platform.',
-		},
-		{
-			displayName: 'External API URL',
-			name: 'apiUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://platform.agpt.co/api/external/v1',
-			description:
-				'Base address of the External API. Leave empty to use the Platform URL followed by /api/external/v1.',
-		},
+		...platformUrlProperties,
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { platformUrlProperties } from './platformUrls';
+
 const DEFAULT_SCOPES =
 	'openid profile email agents:execute integrations:list integrations:connect integrations:delete';
 
@@ -15,24 +17,7 @@ export class AutoGptOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-autogpt/n8n-nodes-autogpt#credentials';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Platform URL',
-			name: 'platformUrl',
-			type: 'string',
-			default: 'https://platform.agpt.co',
-			required: true,
-			description:
-				'Address of the AutoGPT Platform that hosts the OAuth and connect pages. Change it for a self-hosted platform.',
-		},
-		{
-			displayName: 'External API URL',
-			name: 'apiUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://platform.agpt.co/api/external/v1',
-			description:
-				'Base address of the External API. Leave empty to use the Platform URL followed by /api/external/v1.',
-		},
+		...platformUrlProperties,
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialChoices } from '../AutoGpt/transport/authentication';
 import { receiveDelivery } from './delivery';
 import { triggerProperties } from './description';
 import { checkSubscription, createSubscription, removeSubscription } from './subscription';
@@ -24,18 +25,7 @@ export class AutoGptTrigger implements INodeType {
 		defaults: { name: 'AutoGPT Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'autoGptOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'autoGptApi',
-				required: true,
-				displayOptions: { show: { authentication: ['apiKey'] } },
-			},
-		],
+		credentials: credentialChoices,
 		webhooks: [
 			{
 				name: 'default',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { authenticationProperty } from '../AutoGpt/transport/authentication';
+
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
 import { DELIVERY_EVENTS, type DeliveryEvent } from './verification/payload';
 
@@ -8,16 +10,7 @@ export const ALL_EVENTS = '*';
 export type Registration = 'automatic' | 'manual';
 
 export const triggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{ name: 'OAuth2', value: 'oAuth2' },
-			{ name: 'API Key', value: 'apiKey' },
-		],
-		default: 'oAuth2',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Events',
 		name: 'events',
