@@ -7,6 +7,8 @@ const transform = {
 
 module.exports = {
 	maxWorkers: 2,
+	// Installs Debian's chromium on a fresh machine before any browser test runs.
+	globalSetup: '<rootDir>/test/setup/chromium.ts',
 	projects: [
 		{
 			displayName: 'unit',
