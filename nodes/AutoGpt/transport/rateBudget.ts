@@ -7,6 +7,8 @@
 //   soon as the platform allows it);
 // - reads (status polls above all) refill evenly over what is left of the window, with a small
 //   burst, so that many pending executions share the budget instead of stalling the window.
+// Until the first answer has told the budget, one request goes alone (a probe), so that many items
+// starting together do not all learn the limit from a 429.
 // It is pure: the clock is passed in, and it only answers how long to wait.
 
 export type BudgetKind = 'execute' | 'read';
@@ -17,6 +19,7 @@ export interface RateLimitHeaders {
 }
 
 const READ_BURST_SHARE = 0.25;
+const PROBE_WAIT_MS = 20;
 
 export class RateBudget {
 	private remaining: number | undefined;
@@ -33,12 +36,15 @@ export class RateBudget {
 
 	private inFlight = 0;
 
+	/** The platform answered without rate-limit headers: nothing to learn, nothing to wait for. */
+	private unlimited = false;
+
 	constructor(private readonly kind: BudgetKind) {}
 
 	/** Milliseconds to wait before the next request may be sent; 0 means send now and call `spend`. */
 	delayMs(nowMs: number): number {
 		if (nowMs < this.blockedUntilMs) return this.blockedUntilMs - nowMs;
-		if (this.remaining === undefined) return 0;
+		if (this.remaining === undefined) return this.inFlight > 0 && !this.unlimited ? PROBE_WAIT_MS : 0;
 		if (nowMs >= this.resetAtMs) {
 			this.forgetWindow();
 			return 0;
@@ -61,7 +67,11 @@ export class RateBudget {
 	/** Called with every answer (whatever its status) to a request that was counted by `spend`. */
 	settle(nowMs: number, headers: RateLimitHeaders): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (headers.remaining === undefined || headers.resetAtMs === undefined) return;
+		if (headers.remaining === undefined || headers.resetAtMs === undefined) {
+			if (this.remaining === undefined) this.unlimited = true;
+			return;
+		}
+		this.unlimited = false;
 		const newWindow = headers.resetAtMs !== this.resetAtMs;
 		// Answers can arrive out of order: within one window the smallest count is the truest.
 		this.remaining =

@@ -97,6 +97,15 @@ describe('rate budget', () => {
 		expect(wait).toBeLessThanOrEqual(1500);
 	});
 
+	test('until the first answer, one request goes alone; without headers there is nothing to wait for', () => {
+		const budget = new RateBudget('execute');
+		budget.spend(0);
+		expect(budget.delayMs(0)).toBeGreaterThan(0);
+		budget.settle(5, {});
+		budget.spend(5);
+		expect(budget.delayMs(5)).toBe(0);
+	});
+
 	test('a 429 blocks until Retry-After', () => {
 		const budget = new RateBudget('read');
 		budget.block(5000);
