@@ -1,0 +1,126 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- bench code runs in its own Node process against n8n, never inside n8n */
+// `npm run bench`: the four benchmarks of issue 6 in one process, against one n8n booted once.
+// Tables go to stdout as each benchmark ends; the last line is `bench: key=value …`; the figures
+// are also written as JSON under test/bench/results/. Progress goes to stderr.
+import { mkdirSync, writeFileSync } from 'fs';
+import { cpus, totalmem } from 'os';
+import { join } from 'path';
+
+import { N8N_VERSION } from '../e2e/harness';
+import { runExecuteAndWaitBench } from './executeAndWait';
+import { runLargeOutputBench } from './largeOutput';
+import { fmt, log } from './report';
+import { bootStack, type BenchStack } from './stack';
+import { runTriggerBench } from './trigger';
+import { runVerificationBench } from './verification';
+
+const RESULTS_DIR = join(__dirname, 'results');
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const machine = {
+		cores: cpus().length,
+		cpu: cpus()[0]?.model ?? 'unknown',
+		memoryGb: Math.round(totalmem() / 2 ** 30),
+		node: process.version,
+		n8n: N8N_VERSION,
+	};
+	process.stdout.write(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`);
+
+	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four.
+	const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4').split(',').map((part) => part.trim()));
+
+	// In process first, while nothing else of ours runs.
+	let verification: ReturnType<typeof runVerificationBench> | undefined;
+	if (only.has('3')) {
+		log('3. verification cost');
+		verification = runVerificationBench();
+		process.stdout.write(`${verification.text}\n`);
+	}
+
+	log('booting n8n and the sandbox (once for everything)');
+	let bench: BenchStack | undefined;
+	const stop = async () => {
+		await bench?.stack.stop();
+	};
+	process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+	try {
+		bench = await bootStack();
+		const bootMs = Date.now() - started;
+
+		let wait: Awaited<ReturnType<typeof runExecuteAndWaitBench>> | undefined;
+		if (only.has('1')) {
+			log('1. execute and wait');
+			wait = await runExecuteAndWaitBench(bench);
+			process.stdout.write(`${wait.text}\n`);
+		}
+
+		let large: Awaited<ReturnType<typeof runLargeOutputBench>> | undefined;
+		if (only.has('4')) {
+			log('4. large output');
+			large = await runLargeOutputBench(bench);
+			process.stdout.write(`${large.text}\n`);
+		}
+
+		// Last: the trigger's subscription would not survive the sandbox resets of 1 and 4.
+		let trigger: Awaited<ReturnType<typeof runTriggerBench>> | undefined;
+		if (only.has('2')) {
+			log('2. trigger throughput');
+			trigger = await runTriggerBench(bench);
+			process.stdout.write(`${trigger.text}\n`);
+		}
+
+		const variant = (setting: string, way: string) =>
+			wait?.result.variants.find((v) => v.setting === setting && v.way.startsWith(way));
+		const ratios = {
+			wait_vs_ideal: variant('default', 'AutoGPT')?.vsIdeal,
+			wait_vs_ideal_loose: variant('loose', 'AutoGPT')?.vsIdeal,
+			wait_429s: variant('default', 'AutoGPT')?.answers429,
+			wait_failed: wait && (variant('default', 'AutoGPT')?.itemsFailed ?? 0) + (variant('loose', 'AutoGPT')?.itemsFailed ?? 0),
+			guide_vs_ideal: variant('default', 'platform guide')?.vsIdeal,
+			http_loop_vs_ideal: variant('default', 'HTTP Request')?.vsIdeal,
+			trigger_vs_webhook: trigger?.result.triggerVsWebhook,
+			trigger_p50_ms: trigger?.result.trigger.p50Ms,
+			trigger_p99_ms: trigger?.result.trigger.p99Ms,
+			verify_overhead_raw_1kb: verification?.result.overheadRaw1kb,
+			verify_overhead_canonical_1mb: verification?.result.overheadCanonical1mb,
+			memory_vs_http: large?.result.memoryVsHttp,
+			peak_rss_vs_http: large?.result.peakVsHttp,
+		};
+		const totalMs = Date.now() - started;
+		mkdirSync(RESULTS_DIR, { recursive: true });
+		const file = join(RESULTS_DIR, `bench-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
+		writeFileSync(
+			file,
+			JSON.stringify(
+				{
+					startedAt: new Date(started).toISOString(),
+					machine,
+					timings: { bootMs, totalMs, harness: bench.stack.timings },
+					ratios,
+					executeAndWait: wait?.result,
+					trigger: trigger?.result,
+					verification: verification?.result,
+					largeOutput: large?.result,
+				},
+				null,
+				2,
+			),
+		);
+		log(`results written to ${file}; total ${fmt(totalMs / 1000, 0)} s (boot ${fmt(bootMs / 1000, 0)} s)`);
+		const line = Object.entries({ ...ratios, cores: machine.cores, seconds: Math.round(totalMs / 1000) })
+			.map(([key, value]) => `${key}=${value === undefined ? '–' : Number.isInteger(value) ? value : fmt(value, key.endsWith('_ms') ? 1 : 2)}`)
+			.join(' ');
+		process.stdout.write(`\nbench: ${line}\n`);
+	} finally {
+		await stop();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	},
+);
