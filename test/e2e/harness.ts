@@ -132,6 +132,16 @@ async function withLock<T>(lockDir: string, what: string, log: Log, fn: () => Pr
 }
 
 /**
+ * The caller's environment without the npm_* variables npm exports to `npm run`/`npx` children (they
+ * carry that npm's config, e.g. ignore-scripts, into ours).
+ */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+	return { ...env, ...extra };
+}
+
+/**
  * Installs n8n and the Node 24 runtime into the cache directory unless a complete install is there
  * (a marker file is written after install and the sqlite3 rebuild both succeeded).
  */
@@ -168,20 +178,21 @@ export async function ensureN8nInstalled(log: Log = defaultLog): Promise<N8nInst
 			cwd: dir,
 			logFile,
 			what: `npm install of n8n ${N8N_VERSION}`,
-			env: { ...process.env, npm_config_engine_strict: 'false' },
+			env: cleanEnv({ npm_config_engine_strict: 'false' }),
 		});
 		log(`npm install done in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node 24`);
 		// The database driver is the one native module n8n needs: build it against Node 24's headers.
-		run('npm', ['rebuild', 'sqlite3', '--loglevel=warn'], {
+		// Scripts explicitly on for this one package (a machine's npmrc may turn them off globally);
+		// build from source, as prebuilt binaries would come from GitHub.
+		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'], {
 			cwd: dir,
 			logFile,
 			what: 'npm rebuild sqlite3',
-			env: {
-				...process.env,
+			env: cleanEnv({
 				PATH: `${paths.nodeBinDir}:${process.env.PATH ?? ''}`,
 				npm_config_nodedir: join(dir, 'node_modules', NODE_RUNTIME_PACKAGE),
 				npm_config_build_from_source: 'true',
-			},
+			}),
 		});
 		run(paths.nodeBin, ['-e', "require('sqlite3'); require('n8n/package.json')"], {
 			cwd: dir,
@@ -225,13 +236,14 @@ export async function packPackage(log: Log = defaultLog): Promise<PackedPackage>
 		writeFileSync(logFile, '');
 		if (process.env.N8N_E2E_SKIP_BUILD !== '1') {
 			log('building the package (npm run build)');
-			run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, what: 'npm run build' });
+			run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, what: 'npm run build', env: cleanEnv() });
 		}
 		for (const old of readdirSync(PACK_DIR)) if (old.endsWith('.tgz')) rmSync(join(PACK_DIR, old));
 		run('npm', ['pack', '--pack-destination', PACK_DIR, '--loglevel=warn'], {
 			cwd: REPO_ROOT,
 			logFile,
 			what: 'npm pack',
+			env: cleanEnv(),
 		});
 		const tarballs = readdirSync(PACK_DIR).filter((f) => f.endsWith('.tgz'));
 		if (tarballs.length !== 1) throw new Error(`npm pack left ${tarballs.length} tarballs in ${PACK_DIR}`);
@@ -278,7 +290,7 @@ export function installPackageIntoUserFolder(userFolder: string, packed: PackedP
 			'--package-lock=false',
 			'--loglevel=warn',
 		],
-		{ cwd: packageDir, logFile, what: 'npm install inside the community package' },
+		{ cwd: packageDir, logFile, what: 'npm install inside the community package', env: cleanEnv() },
 	);
 	const ledgerFile = join(nodesDir, 'package.json');
 	const ledger = existsSync(ledgerFile)
@@ -356,7 +368,7 @@ async function startSandbox(
 	writeFileSync(outFile, '');
 	const proc = startProcess('sandbox', process.execPath, [tsx, cli, '--port', '0', ...args], {
 		cwd: REPO_ROOT,
-		env: { ...process.env, NODE_ENV: 'development' },
+		env: cleanEnv({ NODE_ENV: 'development' }),
 		logFile: outFile,
 	});
 	const deadline = Date.now() + 60_000;
@@ -443,6 +455,11 @@ export function n8nEnvironment(options: {
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		N8N_DISABLED_MODULES: 'mcp-registry',
+		// n8n runs npm itself (`npm outdated` when the Community Nodes screen lists packages): offline.
+		npm_config_offline: 'true',
+		npm_config_update_notifier: 'false',
+		npm_config_audit: 'false',
+		npm_config_fund: 'false',
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
