@@ -7,7 +7,7 @@ import { watchMemory, type MemoryPeak } from './memory';
 import { fmt, log, median, sleep, table } from './report';
 import { type BenchStack, graph, node } from './stack';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export interface LargeRun {
 	way: 'autogpt' | 'http';

@@ -13,7 +13,7 @@ export function table(title: string, header: string[], rows: Cell[][]): string {
 	const text = rows.map((row) => row.map((cell) => (cell === undefined || cell === null ? '–' : String(cell))));
 	const widths = header.map((name, column) => Math.max(name.length, ...text.map((row) => (row[column] ?? '').length)));
 	const numeric = header.map((_name, column) =>
-		rows.every((row) => typeof row[column] === 'number' || /^[-\d.,×%–]+( ?[a-zµ]+)?$/.test(String(row[column] ?? '–'))),
+		rows.every((row) => typeof row[column] === 'number' || /^([-\d.,×%–]+)?$/.test(String(row[column] ?? '–'))),
 	);
 	const line = (cells: string[]) =>
 		cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
 			guide_vs_ideal: variant('default', 'platform guide')?.vsIdeal,
 			http_loop_vs_ideal: variant('default', 'HTTP Request')?.vsIdeal,
 			trigger_vs_webhook: trigger?.result.triggerVsWebhook,
+			trigger_vs_webhook_v1: trigger?.result.triggerVsWebhookV1,
 			trigger_p50_ms: trigger?.result.trigger.p50Ms,
 			trigger_p99_ms: trigger?.result.trigger.p99Ms,
 			verify_overhead_raw_1kb: verification?.result.overheadRaw1kb,

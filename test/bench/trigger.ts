@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- bench code runs in its own Node process against n8n, never inside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- bench code runs in its own Node process against n8n, never inside n8n */
 // Benchmark 2: signed deliveries per second accepted by the AutoGPT Trigger in real n8n against
 // n8n's plain Webhook node, same payload, same concurrency; latency percentiles. Deliveries are
 // built and signed with the sandbox's code, as the platform would send them.
@@ -13,11 +13,18 @@ import { type BenchStack, graph, node } from './stack';
 import { completedPayload } from './verification';
 
 export const CONCURRENCY = 20;
-export const MEASURED_PER_SIDE = 1000;
-const WARM_UP = 100;
+/** Per receiver; BENCH_TRIGGER_REQUESTS overrides (an even number). */
+export const MEASURED_PER_SIDE = Number(process.env.BENCH_TRIGGER_REQUESTS ?? 600);
+const WARM_UP = 60;
 const PAYLOAD_BYTES = 1024;
 
-type Side = 'trigger' | 'webhook';
+/**
+ * webhook: n8n's Webhook node v2 with static parameters, which n8n 2.40 serves without taking its
+ * expression isolate. webhookV1: the same node at version 1, which n8n serves the way it serves every
+ * other trigger node, the AutoGPT Trigger included: it first takes one of the expression engine's
+ * isolates (N8N_EXPRESSION_ENGINE_POOL_SIZE, default 1) for the webhook phase.
+ */
+type Side = 'trigger' | 'webhook' | 'webhookV1';
 
 interface Phase {
 	side: Side;
@@ -42,7 +49,9 @@ export interface TriggerResult {
 	payloadBytes: number;
 	trigger: SideResult;
 	webhook: SideResult;
+	webhookV1: SideResult;
 	triggerVsWebhook: number;
+	triggerVsWebhookV1: number;
 }
 
 interface Prepared {
@@ -129,7 +138,15 @@ export async function runTriggerBench(bench: BenchStack): Promise<{ result: Trig
 	await bench.publish(
 		graph(`bench: plain Webhook ${tag}`, plainPath, [node('Received', 'n8n-nodes-base.noOp', 1, {})], [['Webhook', 0, 'Received']]),
 	);
-	const urls: Record<Side, string> = { trigger: subscription.url, webhook: `${bench.stack.n8nUrl}/webhook/${plainPath}` };
+	const v1Path = `bench-plain-v1-${tag}`;
+	const v1 = graph(`bench: plain Webhook v1 ${tag}`, v1Path, [node('Received', 'n8n-nodes-base.noOp', 1, {})], [['Webhook', 0, 'Received']]);
+	v1.nodes[0].typeVersion = 1;
+	await bench.publish(v1);
+	const urls: Record<Side, string> = {
+		trigger: subscription.url,
+		webhook: `${bench.stack.n8nUrl}/webhook/${plainPath}`,
+		webhookV1: `${bench.stack.n8nUrl}/webhook/${v1Path}`,
+	};
 	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 	const phases: Phase[] = [];
 	const phase = async (side: Side, requests: number, measured: boolean) => {
@@ -143,26 +160,37 @@ export async function runTriggerBench(bench: BenchStack): Promise<{ result: Trig
 	try {
 		await phase('webhook', WARM_UP, false);
 		await phase('trigger', WARM_UP, false);
-		// ABBA halves: drift (n8n's growing execution table, other load) favours neither side.
-		const half = MEASURED_PER_SIDE / 2;
-		for (const side of ['webhook', 'trigger', 'trigger', 'webhook'] as Side[]) await phase(side, half, true);
+		await phase('webhookV1', WARM_UP, false);
+		// Halves in mirrored order: drift (n8n's growing execution table, other load) favours no side.
+		const half = Math.round(MEASURED_PER_SIDE / 2);
+		for (const side of ['webhook', 'trigger', 'webhookV1', 'webhookV1', 'trigger', 'webhook'] as Side[]) {
+			await phase(side, half, true);
+		}
 	} finally {
 		agent.destroy();
 	}
 	const trigger = summarize('trigger', phases);
 	const webhook = summarize('webhook', phases);
+	const webhookV1 = summarize('webhookV1', phases);
 	const result: TriggerResult = {
 		concurrency: CONCURRENCY,
 		payloadBytes: PAYLOAD_BYTES,
 		trigger,
 		webhook,
+		webhookV1,
 		triggerVsWebhook: trigger.perSecond / webhook.perSecond,
+		triggerVsWebhookV1: trigger.perSecond / webhookV1.perSecond,
+	};
+	const names: Record<Side, string> = {
+		webhook: 'n8n Webhook node v2 (static: no isolate)',
+		webhookV1: 'n8n Webhook node v1 (isolate, as any trigger)',
+		trigger: 'AutoGPT Trigger (isolate + verification)',
 	};
 	const text = table(
 		`2. Trigger throughput: ${MEASURED_PER_SIDE} signed deliveries per side (~${PAYLOAD_BYTES} B, canonical signature) after ${WARM_UP} warm-up, concurrency ${CONCURRENCY}, each starts an n8n run`,
 		['receiver', 'requests', 'seconds', 'per second', 'p50 ms', 'p99 ms', 'non-2xx', '× webhook'],
-		[webhook, trigger].map((side) => [
-			side.side === 'trigger' ? 'AutoGPT Trigger (verifies)' : 'n8n Webhook node (plain)',
+		[webhook, webhookV1, trigger].map((side) => [
+			names[side.side],
 			side.requests,
 			fmt(side.elapsedMs / 1000, 1),
 			fmt(side.perSecond, 1),
