@@ -58,6 +58,16 @@ function parseBody(bytes: Uint8Array): JsonValue | undefined {
 	}
 }
 
+function parseRaw(bytes: Uint8Array): unknown {
+	const text = decodeUtf8(bytes);
+	if (text === undefined) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * Decides whether a delivery may start a workflow (contract §6). Order matters: nothing about
  * the body is reported to a sender who cannot sign it, and a delivery is remembered for replay
@@ -70,19 +80,26 @@ export function verifyDelivery(
 ): DeliveryVerdict {
 	if (!settings.secret) return reject(401, 'the trigger has no signing secret');
 	const rawBody = request.rawBody ?? new Uint8Array();
-	const parsed = parseBody(rawBody);
-	const canonicalBody = parsed === undefined ? undefined : canonicalize(parsed);
+	// Parsed and canonicalized only when needed: a raw-signed body is read with JSON.parse.
+	let parsed: JsonValue | undefined;
+	let canonicalBody: string | undefined;
+	const canonicalForm = () => {
+		parsed = parseBody(rawBody);
+		canonicalBody = parsed === undefined ? undefined : canonicalize(parsed);
+		return canonicalBody;
+	};
 
 	const signature = verifySignature({
 		secret: settings.secret,
 		header: request.signatureHeader,
 		rawBody,
-		canonicalBody,
+		canonicalBody: canonicalForm,
 	});
 	if (!signature.valid) return reject(401, SIGNATURE_REASONS[signature.reason]);
 
-	if (parsed === undefined || canonicalBody === undefined) return reject(400, 'body is not JSON');
-	const payload = parseDelivery(toPlainValue(parsed));
+	const plain = signature.form === 'raw' ? parseRaw(rawBody) : parsed === undefined ? undefined : toPlainValue(parsed);
+	if (plain === undefined) return reject(400, 'body is not JSON');
+	const payload = parseDelivery(plain);
 	if (!payload.ok) return reject(400, `malformed payload: ${payload.reason}`);
 
 	const headerTime = checkTimestamp(
@@ -99,8 +116,10 @@ export function verifyDelivery(
 	);
 	if (!bodyTime.ok) return reject(401, `body timestamp ${TIMESTAMP_REASONS[bodyTime.reason]}`);
 
-	// Keyed by the signed content, so the same payload is one delivery whichever form was signed.
-	const replayKey = createHash('sha256').update(canonicalBody).digest('hex');
+	// Keyed by the signed bytes: any change to them breaks the signature, so a replay is the same bytes.
+	const replayKey = createHash('sha256')
+		.update(signature.form === 'raw' ? rawBody : (canonicalBody as string))
+		.digest('hex');
 	const expiresAtMs = bodyTime.epochMs + settings.toleranceSeconds * 1000;
 	if (settings.replayGuard.isReplay(replayKey, settings.nowMs, expiresAtMs)) {
 		return reject(401, 'replayed delivery');

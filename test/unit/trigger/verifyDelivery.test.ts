@@ -180,7 +180,7 @@ describe('verifyDelivery', () => {
 		expect(verifyDelivery(deliveryRequest, settings())).toMatchObject({ status: 401 });
 	});
 
-	it('refuses a second delivery of the same signed payload, in either form', () => {
+	it('refuses a second delivery of the same signed content, in either form', () => {
 		const s = settings();
 		expect(verifyDelivery(request(body()), s)).toMatchObject({ accepted: true });
 		expect(verifyDelivery(request(body()), { ...s, nowMs: nowMs + 1000 })).toEqual({
@@ -188,10 +188,12 @@ describe('verifyDelivery', () => {
 			status: 401,
 			reason: 'replayed delivery',
 		});
+		// raw-signed: the signed content is the bytes, so the same bytes again are a replay
+		expect(verifyDelivery(request(body(), 'raw'), s)).toMatchObject({ accepted: true });
 		expect(verifyDelivery(request(body(), 'raw'), s)).toMatchObject({
 			reason: 'replayed delivery',
 		});
-		// the same payload serialized differently is still the same signed content
+		// canonical-signed: the same payload serialized differently is still the same signed content
 		expect(verifyDelivery(request(canonicalJson(body())), s)).toMatchObject({
 			reason: 'replayed delivery',
 		});
