@@ -18,7 +18,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail();
-	const run: RunState = { stopped: false };
+	const run: RunState = { stopped: false, waiting: 0 };
 
 	const outcomes = await Promise.all(
 		items.map(async (_item, itemIndex) => {

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { isReviewStatus, isSuccessStatus, isTerminalStatus, normalizeStatus } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest } from '../transport';
+import { platformRequest, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { executionRecord } from '../transport/schemas';
 import type { RunState } from './types';
@@ -56,41 +56,50 @@ export async function waitForExecution(
 	const deadline = startedAt + settings.timeoutSeconds * 1000;
 	const cancelSignal = this.getExecutionCancelSignal?.();
 	let lastStatus = 'queued';
-	for (;;) {
-		const delay = nextPollDelayMs(Date.now() - startedAt, settings.pollIntervalSeconds * 1000);
-		if (Date.now() + delay > deadline) break;
-		await sleep(delay);
-		if (run.stopped || cancelSignal?.aborted) {
-			throw new NodeOperationError(this.getNode(), `Stopped waiting for execution ${executionId}`, {
-				itemIndex,
-				description: 'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
-			});
-		}
-		const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject & ExecutionRecord;
-		if (agentId && record.agent_id === undefined) record.agent_id = agentId;
-		lastStatus = record.status;
-		if (isTerminalStatus(record.status)) {
-			if (isSuccessStatus(record.status)) return record;
-			const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
-			const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
-			const error = new NodeApiError(
-				this.getNode(),
-				{ message, execution_id: executionId, status: record.status },
-				{
-					message,
-					description: 'The agent run ended without completing. Look at the run in AutoGPT for details.',
-					itemIndex,
-				},
+	run.waiting++;
+	try {
+		for (;;) {
+			const pollIntervalMs = settings.pollIntervalSeconds * 1000;
+			const delay = Math.max(
+				nextPollDelayMs(Date.now() - startedAt, pollIntervalMs),
+				await statusCheckFloorMs.call(this, run.waiting, pollIntervalMs),
 			);
-			error.context.itemData = {
-				execution_id: executionId,
-				...(agentId ? { agent_id: agentId } : {}),
-				status: normalizeStatus(record.status),
-				...(record.error ? { platform_error: record.error } : {}),
-			};
-			throw error;
+			if (Date.now() + delay > deadline) break;
+			await sleep(delay);
+			if (run.stopped || cancelSignal?.aborted) {
+				throw new NodeOperationError(this.getNode(), `Stopped waiting for execution ${executionId}`, {
+					itemIndex,
+					description: 'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
+				});
+			}
+			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject & ExecutionRecord;
+			if (agentId && record.agent_id === undefined) record.agent_id = agentId;
+			lastStatus = record.status;
+			if (isTerminalStatus(record.status)) {
+				if (isSuccessStatus(record.status)) return record;
+				const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
+				const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
+				const error = new NodeApiError(
+					this.getNode(),
+					{ message, execution_id: executionId, status: record.status },
+					{
+						message,
+						description: 'The agent run ended without completing. Look at the run in AutoGPT for details.',
+						itemIndex,
+					},
+				);
+				error.context.itemData = {
+					execution_id: executionId,
+					...(agentId ? { agent_id: agentId } : {}),
+					status: normalizeStatus(record.status),
+					...(record.error ? { platform_error: record.error } : {}),
+				};
+				throw error;
+			}
+			if (settings.returnOnReview && isReviewStatus(record.status)) return record;
 		}
-		if (settings.returnOnReview && isReviewStatus(record.status)) return record;
+	} finally {
+		run.waiting--;
 	}
 	throw new NodeOperationError(
 		this.getNode(),

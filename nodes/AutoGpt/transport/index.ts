@@ -70,6 +70,14 @@ export function credentialTypeOf(context: PlatformContext): CredentialType {
 	return authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
 }
 
+/** The credential in use, where it points, and the key of its rate budgets (per credential and API). */
+async function connectionOf(context: PlatformContext) {
+	const credentialType = credentialTypeOf(context);
+	const { apiUrl } = resolvePlatformUrls(await context.getCredentials(credentialType));
+	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? credentialType;
+	return { credentialType, apiUrl, budgetKey: `${credentialType}:${credentialId}:${apiUrl}` };
+}
+
 export async function getPlatformUrls(this: PlatformContext): Promise<PlatformUrls> {
 	const credentials = await this.getCredentials(credentialTypeOf(this));
 	return resolvePlatformUrls(credentials);
@@ -136,18 +144,27 @@ async function waitForBudget(budget: RateBudget): Promise<void> {
 	budget.spend(Date.now());
 }
 
+/**
+ * The shortest gap between two status checks of one execution when `waiting` executions share
+ * the read budget: together they spend it evenly over the window instead of queueing for it.
+ * Never longer than until the window resets plus `slackMs`, when a fresh budget comes.
+ */
+export async function statusCheckFloorMs(this: PlatformContext, waiting: number, slackMs: number): Promise<number> {
+	const { budgetKey } = await connectionOf(this);
+	const budget = budgetFor(budgetKey, 'read');
+	const now = Date.now();
+	return Math.min(waiting * budget.evenSpacingMs(now), budget.untilResetMs(now) + slackMs);
+}
+
 export async function platformRequest<S extends z.ZodTypeAny>(
 	this: PlatformContext,
 	schema: S,
 	request: PlatformRequest,
 ): Promise<z.infer<S>> {
-	const credentialType = credentialTypeOf(this);
-	const credentials = await this.getCredentials(credentialType);
-	const { apiUrl } = resolvePlatformUrls(credentials);
+	const { credentialType, apiUrl, budgetKey } = await connectionOf(this);
 	const node = this.getNode();
-	const credentialId = node.credentials?.[credentialType]?.id ?? credentialType;
 	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
-	const budget = budgetFor(`${credentialType}:${credentialId}:${apiUrl}`, kind);
+	const budget = budgetFor(budgetKey, kind);
 	const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
 
 	const options: IHttpRequestOptions = {

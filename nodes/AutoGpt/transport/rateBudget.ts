@@ -56,6 +56,21 @@ export class RateBudget {
 		return Math.ceil((1 - this.tokens) / this.refillPerMs);
 	}
 
+	/**
+	 * The gap between two requests that spends what is left of the window evenly until its reset,
+	 * or 0 while the budget is unknown.
+	 */
+	evenSpacingMs(nowMs: number): number {
+		if (this.remaining === undefined || nowMs >= this.resetAtMs) return 0;
+		return (this.resetAtMs - nowMs) / Math.max(1, this.remaining - this.inFlight);
+	}
+
+	/** Time until the window resets, or 0 while the budget is unknown. */
+	untilResetMs(nowMs: number): number {
+		if (this.remaining === undefined) return 0;
+		return Math.max(0, this.resetAtMs - nowMs);
+	}
+
 	spend(nowMs: number): void {
 		this.inFlight++;
 		if (this.kind === 'read' && this.remaining !== undefined) {

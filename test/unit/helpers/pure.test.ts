@@ -35,7 +35,7 @@ describe('agent IDs', () => {
 describe('poll schedule', () => {
 	test('starts at a quarter second, grows with the run, stops at the interval', () => {
 		expect(nextPollDelayMs(0, 5000)).toBe(250);
-		expect(nextPollDelayMs(3000, 5000)).toBe(600);
+		expect(nextPollDelayMs(3000, 5000)).toBe(300);
 		expect(nextPollDelayMs(60_000, 5000)).toBe(5000);
 		expect(nextPollDelayMs(0, 100)).toBe(100);
 	});
@@ -104,6 +104,15 @@ describe('rate budget', () => {
 		budget.settle(5, {});
 		budget.spend(5);
 		expect(budget.delayMs(5)).toBe(0);
+	});
+
+	test('even spacing spreads what is left until the reset', () => {
+		const budget = new RateBudget('read');
+		expect(budget.evenSpacingMs(0)).toBe(0);
+		budget.spend(0);
+		budget.settle(0, { remaining: 30, resetAtMs: 60_000 });
+		expect(budget.evenSpacingMs(0)).toBe(2000);
+		expect(budget.untilResetMs(15_000)).toBe(45_000);
 	});
 
 	test('a 429 blocks until Retry-After', () => {
