@@ -2,6 +2,8 @@
 // starts the run (n8n's production webhook), Split Out turns the posted `items` into n8n items, and
 // AutoGPT nodes do the work.
 import { randomUUID } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 
 import type { Workflow, WorkflowNode } from './n8n-api';
 
@@ -112,4 +114,30 @@ export function triggerWorkflow(
 		nodes: [trigger, noOp],
 		connections: { [trigger.name]: { main: [[{ node: noOp.name, type: 'main', index: 0 }]] } },
 	};
+}
+
+export const DEMO_WORKFLOWS_DIR = join(__dirname, 'workflows');
+
+/**
+ * A workflow JSON from test/e2e/workflows/ with its placeholders filled: __<FIXTURE>_AGENT_ID__ (a
+ * sandbox agent, e.g. __ECHO_AGENT_ID__) and the OAuth2 credential's __OAUTH2_CREDENTIAL_ID__ and
+ * __OAUTH2_CREDENTIAL_NAME__.
+ */
+export function loadWorkflowFile(
+	file: string,
+	values: { agents: Record<string, string>; oauth2Credential: { id: string; name: string } },
+): Workflow {
+	let text = readFileSync(join(DEMO_WORKFLOWS_DIR, file), 'utf8');
+	for (const [fixture, id] of Object.entries(values.agents)) {
+		const token = `__${fixture.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_AGENT_ID__`;
+		text = text.split(token).join(id);
+	}
+	text = text
+		.split('__OAUTH2_CREDENTIAL_ID__')
+		.join(values.oauth2Credential.id)
+		.split('__OAUTH2_CREDENTIAL_NAME__')
+		.join(values.oauth2Credential.name);
+	const left = /__[A-Z0-9_]+__/.exec(text);
+	if (left) throw new Error(`${file}: no value for the placeholder ${left[0]}`);
+	return JSON.parse(text) as Workflow;
 }
