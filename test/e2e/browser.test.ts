@@ -46,7 +46,9 @@ test('the node panel finds AutoGPT by name, with its icon, its actions and the t
 	expect(actions).toContain('AutoGPT');
 	const icons = await browser.page
 		.locator('[data-test-id=node-creator] img')
-		.evaluateAll((images) => images.map((image) => ({ src: (image as HTMLImageElement).src, width: (image as HTMLImageElement).naturalWidth })));
+		.evaluateAll((images) =>
+			(images as unknown as Array<{ src: string; naturalWidth: number }>).map((image) => ({ src: image.src, width: image.naturalWidth })),
+		);
 	expect(icons).toEqual(expect.arrayContaining([expect.objectContaining({ src: expect.stringContaining('/icons/n8n-nodes-autogpt/dist/nodes/AutoGpt/autogpt') })]));
 	expect(icons.filter((icon) => icon.src.includes('n8n-nodes-autogpt')).every((icon) => icon.width > 0)).toBe(true);
 
