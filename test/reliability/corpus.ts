@@ -395,8 +395,19 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		build: () => withHeader(originalDelivery!, 'x-webhook-timestamp', pythonIso(Date.now())),
 	});
 	add({
-		name: 'replay of the same payload signed in the other form (raw instead of canonical)',
-		why: 'the same signed content is one delivery whichever form was signed',
+		name: 'replay with the wire bytes rewritten (keys reordered, spacing changed), canonical signature kept',
+		why: 'the canonical form, and so its signature, survives re-serializing: still the same delivery',
+		expected: [401],
+		starts: false,
+		build: () => {
+			const { event, timestamp, data } = original;
+			const reordered = { data, timestamp, event };
+			return withHeader({ ...originalDelivery!, body: Buffer.from(JSON.stringify(reordered, null, 1), 'utf8') }, 'x-webhook-timestamp', pythonIso(Date.now()));
+		},
+	});
+	add({
+		name: 'the same payload again, signed in the other form (raw instead of canonical)',
+		why: 'one payload is one delivery whichever form was signed (a platform switching modes between retries must not run it twice)',
 		expected: [401],
 		starts: false,
 		build: () => signedDelivery(secret, original, { form: 'raw' }),

@@ -22,6 +22,7 @@ import { apiKeyCredentialData, connectOAuth2Credential, oauth2CredentialData } f
 import { sleep } from '../e2e/processes';
 import { triggerWorkflow, type CredentialRef } from '../e2e/workflows';
 import { buildCorpus, type CorpusCase } from './corpus';
+import { LostAnswerProxy } from './proxy';
 import {
 	allExecutions,
 	type Answer,
@@ -70,6 +71,8 @@ const secrets = new Map<string, string>();
 /** Every error text a user or a sender could see. */
 const errorTexts: string[] = [];
 const output: string[] = [];
+/** RSS of the n8n process at the end of each section, in MiB. */
+const memory: Array<[string, number]> = [];
 
 function remember(kind: string, value: unknown): void {
 	if (typeof value === 'string' && value.length >= 8) secrets.set(value, kind);
@@ -104,15 +107,17 @@ beforeAll(async () => {
 	remember('OAuth client webhook secret', sandbox.webhookSecret);
 	remember('AutoGPT API key', sandbox.apiKey);
 	// The guide's limits (10 executions a minute…) would make this suite wait for minutes; the
-	// 429 storm below is injected instead.
+	// 429 storm below is injected instead. The hourly window is the tighter one, as it is for a user
+	// past 940 of the guide's 1000 reads an hour: answers carry its X-RateLimit-Reset, up to an hour ahead.
 	await h.platform.config({
-		rateLimits: { execute: { perMinute: 100_000, perHour: 100_000 }, read: { perMinute: 100_000, perHour: 100_000 }, oauth: { perMinute: 100_000 } },
+		rateLimits: { execute: { perMinute: 100_000, perHour: 50_000 }, read: { perMinute: 100_000, perHour: 50_000 }, oauth: { perMinute: 100_000 } },
 	});
 	const key = await h.n8n.createCredential('AutoGPT API (reliability)', 'autoGptApi', apiKeyCredentialData(sandbox));
 	apiKey = { ...key, type: 'autoGptApi' };
 	const client = await h.n8n.createCredential('AutoGPT OAuth2 (reliability)', 'autoGptOAuth2Api', oauth2CredentialData(sandbox));
 	await connectOAuth2Credential(h.n8n, h.platform, client.id);
 	oauth = { ...client, type: 'autoGptOAuth2Api' };
+	memory.push(['after boot', rssMiB(h.n8nPid)]);
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -232,6 +237,7 @@ describe('forged and broken deliveries', () => {
 
 		await h.n8n.deactivateWorkflow(target.id);
 		await h.n8n.deactivateWorkflow(other.id);
+		memory.push(['after the corpus', rssMiB(h.n8nPid)]);
 		const left = (await h.platform.webhooks()).filter((s) => s.url === url || s.url === webhookUrlOf(other)).length;
 
 		expect(results.filter((r) => !r.ok).map((r) => `${r.entry.name}: ${r.answer.status} ${r.answer.body}`)).toEqual([]);
@@ -257,6 +263,7 @@ async function sandboxDeliveryStatus(deliveryId: string, attempt: number): Promi
 
 // =============================================================================================
 interface FaultRow {
+	rss?: number;
 	scenario: string;
 	injected: string;
 	expected: string;
@@ -336,7 +343,7 @@ function recordFault(row: Omit<FaultRow, 'runs'>, result: RunResult, expectRuns:
 	const missing = expectRuns === 'one each' ? result.runsPerInput.filter((runs) => runs === 0).length : 0;
 	figures.duplicateRuns += doubled;
 	figures.lostDeliveries += missing;
-	faultRows.push({ ...row, runs: `${result.runsPerInput.join(',')} (items ${result.inputs.length})`, ok: row.ok && doubled === 0 && missing === 0 });
+	faultRows.push({ ...row, runs: `${result.runsPerInput.join(',')} (items ${result.inputs.length})`, ok: row.ok && doubled === 0 && missing === 0, rss: rssMiB(h.n8nPid) });
 }
 
 describe('platform faults (sandbox fault injection, through real n8n)', () => {
@@ -384,20 +391,32 @@ describe('platform faults (sandbox fault injection, through real n8n)', () => {
 		expect(result.runsPerInput[0]).toBeLessThanOrEqual(1);
 	});
 
-	test('execute answered too late (the run started, the answer was lost): not repeated, exactly one run', async () => {
-		const workflow = await executeAgentWorkflow('echo-key', apiKey, 'echo');
-		// The sandbox holds the request 31 s (past the node's 30 s timeout), then starts the run.
-		await h.platform.addFault({ method: 'POST', path: EXECUTE.source, count: 1, delayMs: 31_000 });
-		const result = await runAgents(workflow, 1, 3_000);
-		await h.platform.clearFaults();
-		const executes = requestsTo(result, 'POST', EXECUTE).length;
-		const text = `${result.error?.message} ${result.error?.description}`;
-		const ok = result.execution.status === 'error' && executes === 1 && /may have started/.test(text) && result.runsPerInput[0] <= 1;
-		recordFault({ scenario: 'execute: answer lost (timeout)', injected: 'POST …/execute held 31 s, then run', expected: 'error, 1 execute request, ≤1 run', outcome: `${result.execution.status}: ${short(result.error?.message ?? '', 70)}; execute requests ${executes}`, ok }, result, 'at most one');
-		expect(result.execution.status).toBe('error');
-		expect(executes).toBe(1);
-		expect(result.error?.description).toMatch(/may have started/);
-		expect(result.runsPerInput[0]).toBeLessThanOrEqual(1);
+	test('the run started but the answer was lost: not repeated, exactly one run, the error says where to look', async () => {
+		// n8n → proxy → sandbox: the sandbox starts the run and answers; the proxy drops the connection.
+		const proxy = new LostAnswerProxy(h.platform.info.url);
+		await proxy.start();
+		try {
+			const viaProxy = await h.n8n.createCredential('AutoGPT API (through a proxy that loses answers)', 'autoGptApi', {
+				...apiKeyCredentialData(h.platform.info),
+				apiUrl: `${proxy.url}${new URL(h.platform.info.apiUrl).pathname}`,
+			});
+			const workflow = await executeAgentWorkflow('echo-lost-answer', { ...viaProxy, type: 'autoGptApi' }, 'echo');
+			proxy.loseAnswers('POST', EXECUTE);
+			const result = await runAgents(workflow, 1, 1_000);
+			const executes = requestsTo(result, 'POST', EXECUTE).length;
+			const lost = proxy.swallowed.map((s) => s.upstreamStatus).join(',');
+			const text = `${result.error?.message} ${result.error?.description}`;
+			const ok = result.execution.status === 'error' && executes === 1 && /may have started/.test(text) && result.runsPerInput[0] === 1;
+			recordFault({ scenario: 'execute: run started, answer lost', injected: 'sandbox answered 200, proxy dropped the connection', expected: 'error, not repeated, exactly 1 run', outcome: `${result.execution.status}: ${short(result.error?.message ?? '', 70)}; execute requests ${executes} (answer swallowed: ${lost})`, ok }, result, 'one each');
+			expect(result.execution.status).toBe('error');
+			expect(proxy.swallowed).toHaveLength(1);
+			expect(executes).toBe(1);
+			expect(result.error?.message).toMatch(/no answer from AutoGPT \(the connection was dropped\)/);
+			expect(result.error?.description).toMatch(/may have started.*Look for it among the agent's executions/);
+			expect(result.runsPerInput).toEqual([1]);
+		} finally {
+			await proxy.stop();
+		}
 	});
 
 	test('502 on execute: not repeated, the error says the run may have started', async () => {
@@ -466,11 +485,15 @@ describe('platform faults (sandbox fault injection, through real n8n)', () => {
 			throw new Error(`the workflow did not finish within 60 s of a storm of 429s with Retry-After: 1 (${failure})`);
 		}
 		const answered429 = result.requests.filter((r) => r.status === 429).length;
-		const ok = outputsComplete(result) && answered429 === 15 && result.ms >= 1_000;
+		// Told to come back after 1 s, 15 times over 5 items running together: even one at a time
+		// that is 15 s of waiting, plus the agent's 0.7 s.
+		const ok = outputsComplete(result) && answered429 === 15 && result.ms >= 1_000 && result.ms <= 20_000;
 		recordFault({ scenario: '429 storm', injected: '15 × 429, Retry-After 1 s, 5 items', expected: 'waits, all 5 complete once', outcome: `${result.execution.status} in ${(result.ms / 1000).toFixed(1)} s; ${answered429} × 429, ${result.outputs.length} items out`, ok }, result, 'one each');
 		expect(result.error).toBeUndefined();
 		expect(outputsComplete(result)).toBe(true);
 		expect(answered429).toBe(15);
+		expect(result.ms).toBeGreaterThanOrEqual(1_000);
+		expect(result.ms).toBeLessThanOrEqual(20_000);
 		expect(result.runsPerInput).toEqual([1, 1, 1, 1, 1]);
 	});
 
@@ -562,11 +585,12 @@ describe('platform faults (sandbox fault injection, through real n8n)', () => {
 	});
 
 	afterAll(() => {
+		memory.push(['after the faults', rssMiB(h.n8nPid)]);
 		print(
 			table(
 				'Platform faults (sandbox fault injection, AutoGPT node in real n8n)',
-				['scenario', 'injected', 'expected', 'outcome', 'agent runs per item', 'ok'],
-				faultRows.map((r) => [r.scenario, r.injected, r.expected, r.outcome, r.runs, r.ok ? 'yes' : 'NO']),
+				['scenario', 'injected', 'expected', 'outcome', 'agent runs per item', 'n8n RSS after (MiB)', 'ok'],
+				faultRows.map((r) => [r.scenario, r.injected, r.expected, r.outcome, r.runs, r.rss ?? rssMiB(h.n8nPid), r.ok ? 'yes' : 'NO']),
 			),
 		);
 	});
@@ -580,38 +604,44 @@ describe('load', () => {
 		const url = webhookUrlOf(workflow);
 		const [subscription] = await subscriptionAt(url);
 
-		// RSS of the n8n process against the number of deliveries answered, every 250 ms.
-		const samples: Array<{ answered: number; rss: number }> = [];
-		const startRss = rssMiB(h.n8nPid);
-		let answered = 0;
-		const sampler = setInterval(() => samples.push({ answered, rss: rssMiB(h.n8nPid) }), 250);
+		// Five rounds of 200 at concurrency 20. After each round has run, and n8n has been idle 2 s,
+		// its RSS is read: the first round pays for warming up; a leak would show as growth from
+		// round to round after that. RSS is also sampled every 250 ms for the peak.
 		const ids: string[] = Array.from({ length: LOAD_DELIVERIES }, () => randomUUID());
+		const rounds = 5;
+		const perRound = Math.ceil(ids.length / rounds);
 		const statuses = new Map<number, number>();
 		const latencies: number[] = [];
-		let next = 0;
+		const samples: number[] = [];
+		const startRss = rssMiB(h.n8nPid);
+		const afterRound: number[] = [];
+		const sampler = setInterval(() => samples.push(rssMiB(h.n8nPid)), 250);
 		const started = Date.now();
-		await Promise.all(
-			Array.from({ length: LOAD_CONCURRENCY }, async () => {
-				while (next < ids.length) {
-					const index = next++;
-					const payload = completedPayload(Date.now(), { execution_id: ids[index], sequence: index });
-					const answer = await post(url, signedDelivery(subscription.secret, payload, { form: index % 2 ? 'raw' : 'canonical' }));
-					statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-					latencies.push(answer.ms);
-					answered++;
-				}
-			}),
-		);
-		const sendMs = Date.now() - started;
-		const count = await settleExecutionCount(h.n8n, workflow.id, LOAD_DELIVERIES, 5 * 60_000);
+		let count = 0;
+		for (let round = 0; round < rounds; round++) {
+			const slice = ids.slice(round * perRound, (round + 1) * perRound);
+			let next = 0;
+			await Promise.all(
+				Array.from({ length: LOAD_CONCURRENCY }, async () => {
+					while (next < slice.length) {
+						const index = round * perRound + next++;
+						const payload = completedPayload(Date.now(), { execution_id: ids[index], sequence: index });
+						const answer = await post(url, signedDelivery(subscription.secret, payload, { form: index % 2 ? 'raw' : 'canonical' }));
+						statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+						latencies.push(answer.ms);
+					}
+				}),
+			);
+			count = await settleExecutionCount(h.n8n, workflow.id, Math.min(ids.length, (round + 1) * perRound), 5 * 60_000);
+			await sleep(2_000);
+			afterRound.push(rssMiB(h.n8nPid));
+		}
 		const settledMs = Date.now() - started;
-		await sleep(5_000);
 		clearInterval(sampler);
-		const endRss = rssMiB(h.n8nPid);
-		const peakRss = Math.max(startRss, endRss, ...samples.map((sample) => sample.rss));
-		/** The highest RSS seen by the time `share` of the deliveries were answered. */
-		const rssAt = (share: number) => Math.max(startRss, ...samples.filter((sample) => sample.answered <= share * ids.length).map((sample) => sample.rss));
-		const marks = [0.2, 0.4, 0.6, 0.8, 1].map((share) => `${Math.round(share * ids.length)}: ${rssAt(share)}`);
+		const endRss = afterRound[afterRound.length - 1];
+		const peakRss = Math.max(startRss, ...afterRound, ...samples);
+		const growthAfterWarmup = endRss - afterRound[0];
+		memory.push(['after the load', endRss]);
 
 		const delivered = await deliveredExecutionIds(workflow.id);
 		const seen = new Map<string, number>();
@@ -630,12 +660,13 @@ describe('load', () => {
 				['concurrency', LOAD_CONCURRENCY],
 				['answers', [...statuses.entries()].map(([status, n]) => `${status}×${n}`).join(' ')],
 				['answer latency p50 / p95 / max', `${pct(50)} / ${pct(95)} / ${latencies[latencies.length - 1]} ms`],
-				['sent in', `${(sendMs / 1000).toFixed(1)} s (${Math.round(ids.length / (sendMs / 1000))}/s)`],
-				['all executions finished after', `${(settledMs / 1000).toFixed(1)} s`],
+				['all sent and run in', `${(settledMs / 1000).toFixed(1)} s (${Math.round(ids.length / (settledMs / 1000))}/s, with 2 s pauses to read memory)`],
 				['n8n executions', `${count} (${statusStats})`],
 				['lost / doubled / unknown execution_ids', `${lost} / ${doubled} / ${strangers}`],
-				['n8n RSS start / peak / end (5 s after the last execution)', `${startRss} / ${peakRss} / ${endRss} MiB`],
-				['n8n RSS high-water mark by deliveries answered', `${marks.join(', ')} MiB`],
+				['n8n RSS start / peak / end', `${startRss} / ${peakRss} / ${endRss} MiB`],
+				[`n8n RSS after each round of ${perRound}`, `${afterRound.join(', ')} MiB`],
+				['growth from round 1 to round 5', `${Math.round(growthAfterWarmup)} MiB`],
+				['n8n RSS at the end of each section', memory.map(([when, rss]) => `${when} ${rss}`).join(', ') + ' MiB'],
 			]),
 		);
 		figures.lostDeliveries += lost;
@@ -647,9 +678,10 @@ describe('load', () => {
 		expect(lost).toBe(0);
 		expect(doubled).toBe(0);
 		expect(strangers).toBe(0);
-		// Stable: what the run added is not kept. (Measured: about +70 MiB at the peak, less at the end.)
-		expect(endRss - startRss).toBeLessThan(200);
-		expect(peakRss - startRss).toBeLessThan(400);
+		// Stable: after the first round, 800 more executions add less than 150 MiB (a leak of 200 KiB
+		// per delivery would add 160), and the peak stays within 500 MiB of the start.
+		expect(growthAfterWarmup).toBeLessThan(150);
+		expect(peakRss - startRss).toBeLessThan(500);
 	});
 });
 
