@@ -378,18 +378,23 @@ describe('AutoGPT Trigger', () => {
 				outputs: { via: ['execute webhook url'] },
 			});
 
-			// A body signed with the client's secret but sent again (a replay) is refused.
+			// The same signed delivery sent again (a replay, with a fresh unsigned header timestamp) is refused;
+			// so is the body re-signed with a wrong secret.
 			const [delivered] = (await stack.admin.deliveries()).filter((d) => d.url === triggerUrl && d.event === 'execution.completed');
-			const replay = await fetch(triggerUrl, {
-				method: 'POST',
-				headers: {
-					'content-type': 'application/json',
-					'x-webhook-timestamp': new Date().toISOString(),
-					'x-webhook-signature': `sha256=${createHmac('sha256', stack.sandbox.webhookSecret).update(delivered.body).digest('hex')}`,
-				},
-				body: delivered.body,
-			});
-			expect(replay.status).toBe(401);
+			const send = async (signature: string) =>
+				await fetch(triggerUrl, {
+					method: 'POST',
+					headers: {
+						'content-type': 'application/json',
+						'x-webhook-timestamp': new Date().toISOString(),
+						'x-webhook-signature': signature,
+					},
+					body: delivered.body,
+				});
+			expect((await send(String(delivered.signature))).status).toBe(401);
+			expect((await send(`sha256=${createHmac('sha256', 'whsec_wrong').update(delivered.body).digest('hex')}`)).status).toBe(401);
+			await sleep(1_000);
+			expect((await stack.n8n.executions(workflow.id)).filter((e) => !known.has(String(e.id)))).toHaveLength(2);
 		} finally {
 			await stack.n8n.deactivateWorkflow(workflow.id);
 		}
