@@ -17,9 +17,16 @@ let connected: CredentialRef | undefined;
 
 const TOKEN_TTL_SECONDS = 4;
 
+/** Requests the editor made to anything but loopback (n8n's telemetry, fonts, CDNs): none expected. */
+const outboundRequests: string[] = [];
+
 beforeAll(async () => {
 	stack = stackOf();
 	browser = await launchBrowser();
+	browser.context.on('request', (request) => {
+		const host = new URL(request.url()).hostname;
+		if (!['127.0.0.1', 'localhost'].includes(host) && request.url().startsWith('http')) outboundRequests.push(request.url());
+	});
 	await signIn(browser.page, stack.n8nUrl, stack.owner);
 }, 120_000);
 
@@ -169,4 +176,8 @@ test('editor screenshots: a workflow on the canvas and the Execute Agent paramet
 	for (const label of ['Agent', 'Inputs (JSON)', 'Wait for Completion']) expect(panel).toContain(label);
 	await page.screenshot({ path: artifact('execute-agent-parameters.png') });
 	await page.keyboard.press('Escape');
+});
+
+test('the editor made no request beyond loopback', () => {
+	expect(outboundRequests).toEqual([]);
 });

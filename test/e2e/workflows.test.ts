@@ -2,6 +2,7 @@
 // package installed as a community package and the sandbox as the platform. Workflows are started
 // through n8n's production webhooks; results are read from n8n's own execution records.
 import { createHmac } from 'crypto';
+import { readFileSync } from 'fs';
 
 import type { ItemJson } from './n8n-api';
 import { apiKeyCredentialData, connectOAuth2Credential, oauth2CredentialData } from './platform';
@@ -398,5 +399,13 @@ describe('AutoGPT Trigger', () => {
 		} finally {
 			await stack.n8n.deactivateWorkflow(workflow.id);
 		}
+	});
+});
+
+describe('offline', () => {
+	test('n8n tried no outbound connection (no failed DNS lookup in its log)', () => {
+		if (process.env.N8N_E2E_ATTACH === '1') return;
+		const log = readFileSync(stack.logs.n8n, 'utf8');
+		expect(log).not.toMatch(/ENOTFOUND|EAI_AGAIN|getaddrinfo/);
 	});
 });
