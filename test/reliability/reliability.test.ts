@@ -4,7 +4,8 @@
 // Issue 7, reliability and security, in a real n8n 2.x with the packed package installed as a
 // community package and the sandbox as the platform (one n8n for the whole file):
 //   1. forged and broken deliveries against an active AutoGPT Trigger, each with its expected answer;
-//   2. platform faults injected in the sandbox while the AutoGPT node runs agents;
+//   2. platform faults injected in the sandbox while the AutoGPT node runs agents (and, for the one
+//      fault the sandbox cannot play, an execute that ran but whose answer was lost, a proxy);
 //   3. 1,000 signed deliveries at concurrency 20: one execution each, n8n's memory sampled;
 //   4. every secret searched for in n8n's executions, its log and every error message.
 // Tables go to stdout, with the closing `reliability: …` line, also written to
