@@ -31,6 +31,8 @@ export class AutoGptTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// An accepted delivery is answered 200 with an empty body.
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],

@@ -102,11 +102,11 @@ export class RateBudget {
 		}
 	}
 
-	/** A 429 told us when to come back. */
+	/** A 429 told us when to come back: then the window is learned afresh. */
 	block(untilMs: number): void {
 		this.blockedUntilMs = Math.max(this.blockedUntilMs, untilMs);
 		this.remaining = 0;
-		this.resetAtMs = Math.max(this.resetAtMs, untilMs);
+		this.resetAtMs = this.blockedUntilMs;
 	}
 
 	private refill(nowMs: number): void {

@@ -58,6 +58,18 @@ function parseBody(bytes: Uint8Array): JsonValue | undefined {
 	}
 }
 
+/** A serialization with keys sorted at every level: the same payload gives the same text. */
+function sortedJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.keys(value as Record<string, unknown>)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`);
+		return `{${entries.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
 function parseRaw(bytes: Uint8Array): unknown {
 	const text = decodeUtf8(bytes);
 	if (text === undefined) return undefined;
@@ -82,11 +94,9 @@ export function verifyDelivery(
 	const rawBody = request.rawBody ?? new Uint8Array();
 	// Parsed and canonicalized only when needed: a raw-signed body is read with JSON.parse.
 	let parsed: JsonValue | undefined;
-	let canonicalBody: string | undefined;
 	const canonicalForm = () => {
 		parsed = parseBody(rawBody);
-		canonicalBody = parsed === undefined ? undefined : canonicalize(parsed);
-		return canonicalBody;
+		return parsed === undefined ? undefined : canonicalize(parsed);
 	};
 
 	const signature = verifySignature({
@@ -116,10 +126,8 @@ export function verifyDelivery(
 	);
 	if (!bodyTime.ok) return reject(401, `body timestamp ${TIMESTAMP_REASONS[bodyTime.reason]}`);
 
-	// Keyed by the signed bytes: any change to them breaks the signature, so a replay is the same bytes.
-	const replayKey = createHash('sha256')
-		.update(signature.form === 'raw' ? rawBody : (canonicalBody as string))
-		.digest('hex');
+	// Keyed by the payload itself, whichever form was signed and however it was serialized.
+	const replayKey = createHash('sha256').update(sortedJson(plain)).digest('hex');
 	const expiresAtMs = bodyTime.epochMs + settings.toleranceSeconds * 1000;
 	if (settings.replayGuard.isReplay(replayKey, settings.nowMs, expiresAtMs)) {
 		return reject(401, 'replayed delivery');

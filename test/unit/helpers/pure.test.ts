@@ -115,10 +115,15 @@ describe('rate budget', () => {
 		expect(budget.untilResetMs(15_000)).toBe(45_000);
 	});
 
-	test('a 429 blocks until Retry-After', () => {
+	test('a 429 blocks until Retry-After, not until a later window reset', () => {
 		const budget = new RateBudget('read');
 		budget.block(5000);
 		expect(budget.delayMs(1000)).toBe(4000);
+		const hourly = new RateBudget('read');
+		hourly.spend(0);
+		hourly.settle(0, { remaining: 50, resetAtMs: 3_000_000 });
+		hourly.block(1000);
+		expect(hourly.delayMs(1500)).toBe(0);
 	});
 
 	test('headers', () => {

@@ -1,3 +1,5 @@
+// Test code: it runs in jest or tsx on Node, never inside n8n, so n8n's rules for node code do not apply.
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 import nock from 'nock';
 
 import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
