@@ -111,7 +111,9 @@ async function withLock<T>(lockDir: string, what: string, log: Log, fn: () => Pr
 			} catch {
 				// the holder is between mkdir and writing its pid
 			}
-			const age = Date.now() - statSync(lockDir, { throwIfNoEntry: false })!.mtimeMs;
+			const stat = statSync(lockDir, { throwIfNoEntry: false });
+			if (!stat) continue;
+			const age = Date.now() - stat.mtimeMs;
 			if ((holder && !isAlive(holder)) || (!holder && age > 60_000)) {
 				rmSync(lockDir, { recursive: true, force: true });
 				continue;
