@@ -1,7 +1,7 @@
 // Runs a workflow JSON with our nodes through n8n-core's real WorkflowExecute, so parameters,
 // expressions, pairedItem and Continue On Fail behave as they do in n8n. Credentials come from a
 // small credentials helper that applies our credential types the way n8n does.
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/node-usable-as-tool */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
@@ -12,6 +12,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypes,
+	INodeTypeDescription,
 	IRun,
 	IRunExecutionData,
 	IVersionedNodeType,
@@ -27,7 +28,7 @@ import { AutoGpt } from '../../nodes/AutoGpt/AutoGpt.node';
 
 /** Emits the items given in its `items` parameter: the start of every test workflow. */
 class TestItems implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Test Items',
 		name: 'testItems',
 		group: ['input'],
@@ -36,7 +37,7 @@ class TestItems implements INodeType {
 		defaults: { name: 'Items' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

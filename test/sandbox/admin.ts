@@ -1,5 +1,6 @@
 // The loopback-only control surface under `/_sandbox/` that tests and benchmarks drive.
 // Shapes are documented in README.md; the first fields of each list are the contract's.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 

@@ -1,5 +1,6 @@
 // §2 and §5 in a real browser: the consent page's buttons post back and redirect, and the connect
 // popup posts its result to window.opener. Debian's Chromium is installed by the jest global setup.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -80,13 +81,15 @@ describe('§2 §5 in a browser', () => {
 		const [popup] = await Promise.all([
 			page.waitForEvent('popup'),
 			page.evaluate(
-				(url) => void (globalThis as any).open(url, 'AutoGPT Connect', 'width=500,height=600'),
+				(url) => void (globalThis as unknown as { open: (url: string, name: string, features: string) => unknown }).open(url, 'AutoGPT Connect', 'width=500,height=600'),
 				connectUrl,
 			),
 		]);
 		await popup.getByRole('button', { name: 'Connect' }).click();
-		await page.waitForFunction(() => (globalThis as any).connectResults.length > 0);
-		const [message] = await page.evaluate(() => (globalThis as any).connectResults);
+		await page.waitForFunction(() => (globalThis as unknown as { connectResults: unknown[] }).connectResults.length > 0);
+		const [message] = await page.evaluate(
+			() => (globalThis as unknown as { connectResults: Array<{ origin: string; data: Record<string, unknown> }> }).connectResults,
+		);
 		expect(message.origin).toBe(sandbox.url);
 		expect(message.data).toEqual({
 			type: 'autogpt_connect_result',
@@ -97,7 +100,7 @@ describe('§2 §5 in a browser', () => {
 			provider: 'google',
 		});
 		// The user's google account is already granted to this client: that grant is widened.
-		expect(sandbox.state.grants.get(message.data.grant_id)?.grantedScopes).toEqual(
+		expect(sandbox.state.grants.get(String(message.data.grant_id))?.grantedScopes).toEqual(
 			expect.arrayContaining(['google:gmail.readonly', 'google:drive.read']),
 		);
 		await page.close();

@@ -105,11 +105,13 @@ const escapeUnit = (char: string): string =>
 
 /** ensure_ascii: everything outside space..tilde is escaped; astral characters as surrogate pairs. */
 export function pythonString(text: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 	return `"${text.replace(/[\\"\u0000-\u001f\u007f-\uffff]/g, escapeUnit)}"`;
 }
 
 /** ensure_ascii=False: only quotes, backslashes and control characters are escaped. */
 export function pythonUnicodeString(text: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 	return `"${text.replace(/[\\"\u0000-\u001f]/g, escapeUnit)}"`;
 }
 

@@ -1,5 +1,6 @@
 // The command line: `npx tsx test/sandbox/cli.ts --port 0 [--config FILE]` prints one JSON line
 // and stops cleanly on SIGTERM.
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 // `npm run sandbox -- [--port N] [--config FILE] [--host H]`: starts the sandbox, prints one JSON
 // line (url, apiUrl, clientId, clientSecret, webhookSecret, apiKey, agents), stops on SIGTERM/SIGINT.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { startSandbox } from './server';
 
 function parseArguments(argv: string[]): { port: number; host?: string; configFile?: string } {

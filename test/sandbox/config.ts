@@ -1,5 +1,6 @@
 // The sandbox's configuration: what a config file may set, the defaults, and the merge rules of
 // `POST /_sandbox/config` (contract §11).
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 

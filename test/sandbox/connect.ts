@@ -1,5 +1,6 @@
 // The connect page of contract §5: the signed-in user connects a provider account, a grant is
 // made for the asking client, and the result is posted to `window.opener` at `redirect_origin`.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 

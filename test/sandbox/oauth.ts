@@ -1,5 +1,6 @@
 // The OAuth 2.0 provider of contract §2: authorize page with PKCE, token endpoint, revoke,
 // userinfo and discovery.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import {
 	createHash,
 	createSign,

@@ -2,6 +2,7 @@
 // OAuth provider, connect page and External API, sends webhook deliveries, and offers the admin
 // API under /_sandbox/. Written from ../../shared/platform-contract.md alone; it imports nothing
 // from nodes/ or credentials/.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -81,7 +82,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 	};
 	state.load(config, clock.nowMs());
 
-	let info: SandboxInfo;
+	let info: SandboxInfo; // eslint-disable-line prefer-const -- assigned once the server listens, read by the closures above
 	const reset = () => {
 		deliveries.cancelAll();
 		context.rateLimiter.reset();

@@ -1,5 +1,6 @@
 // Everything the sandbox remembers, in the platform's words. `reset()` empties it in place, so a
 // test holding a reference to one of these maps keeps seeing the live state.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import type { ConsentMode, Permission, SandboxConfig, SignatureMode } from './config';
 
 export type ExecutionStatus =

@@ -1,5 +1,6 @@
 // Helpers for the sandbox's conformance tests: raw HTTP, PKCE, a token through the real OAuth
 // flow, and a local webhook receiver. Everything asserts on the wire, not on sandbox internals.
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -17,6 +18,8 @@ export interface Answer {
 	status: number;
 	headers: Headers;
 	text: string;
+	// Tests read answers field by field; a type per endpoint would only restate the contract.
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	json: any;
 }
 
