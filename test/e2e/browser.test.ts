@@ -2,7 +2,15 @@
 // the AutoGPT OAuth2 credential connected through the platform's consent page (PKCE), a workflow
 // using it (and, once the access token has expired, refreshing it), a denied consent, and the
 // screenshots the README shows.
-import { artifact, connectInEditor, createOAuth2CredentialInEditor, launchBrowser, searchNodePanel, signIn, type Browser } from './browser';
+import {
+	artifact,
+	connectInEditor,
+	createOAuth2CredentialInEditor,
+	launchBrowser,
+	searchNodePanel,
+	signIn,
+	type Browser,
+} from './browser';
 import { sleep } from './processes';
 import { runAutoGptNode, useStack, type TestStack } from './testkit';
 import { agentLocator, loadWorkflowFile, type CredentialRef } from './workflows';
@@ -36,45 +44,82 @@ afterAll(async () => {
 });
 
 async function credentialByName(name: string): Promise<{ id: string; name: string; type: string }> {
-	const all = await stack.n8n.rest<Array<{ id: string; name: string; type: string }>>('GET', '/credentials');
+	const all = await stack.n8n.rest<Array<{ id: string; name: string; type: string }>>(
+		'GET',
+		'/credentials',
+	);
 	const found = all.filter((c) => c.name === name);
-	if (found.length !== 1) throw new Error(`expected one credential named ${name}, found ${found.length}`);
+	if (found.length !== 1)
+		throw new Error(`expected one credential named ${name}, found ${found.length}`);
 	return found[0];
 }
 
 async function isConnected(id: string): Promise<boolean> {
-	const credential = await stack.n8n.rest<{ data?: { oauthTokenData?: unknown } }>('GET', `/credentials/${id}?includeData=true`);
+	const credential = await stack.n8n.rest<{ data?: { oauthTokenData?: unknown } }>(
+		'GET',
+		`/credentials/${id}?includeData=true`,
+	);
 	return Boolean(credential.data?.oauthTokenData);
 }
 
 test('the node panel finds AutoGPT by name, with its icon, its actions and the trigger events', async () => {
 	// n8n 2.40's node panel leaves a node out of the regular and trigger search when its codex
 	// categories include "AI" and its AI subcategories do not include "Root Nodes".
-	const ours = (await stack.n8n.nodeTypes()).filter((t) => /^n8n-nodes-autogpt\.autoGpt(Trigger)?$/.test(t.name));
+	const ours = (await stack.n8n.nodeTypes()).filter((t) =>
+		/^n8n-nodes-autogpt\.autoGpt(Trigger)?$/.test(t.name),
+	);
 	for (const type of ours) {
-		const codex = type.codex as { categories?: string[]; subcategories?: Record<string, string[]> } | undefined;
-		const hiddenFromSearch = Boolean(codex?.categories?.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes'));
-		expect({ node: type.name, hiddenFromSearch }).toEqual({ node: type.name, hiddenFromSearch: false });
+		const codex = type.codex as
+			| { categories?: string[]; subcategories?: Record<string, string[]> }
+			| undefined;
+		const hiddenFromSearch = Boolean(
+			codex?.categories?.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes'),
+		);
+		expect({ node: type.name, hiddenFromSearch }).toEqual({
+			node: type.name,
+			hiddenFromSearch: false,
+		});
 	}
-	const { triggers, actions } = await searchNodePanel(browser.page, stack.n8nUrl, 'AutoGPT', artifact('node-panel.png'));
+	const { triggers, actions } = await searchNodePanel(
+		browser.page,
+		stack.n8nUrl,
+		'AutoGPT',
+		artifact('node-panel.png'),
+	);
 	// n8n shows a node and its trigger as one app entry; the trigger's events are its trigger actions.
 	expect(triggers).toContain('AutoGPT');
 	expect(actions).toContain('AutoGPT');
 	const icons = await browser.page
 		.locator('[data-test-id=node-creator] img')
 		.evaluateAll((images) =>
-			(images as unknown as Array<{ src: string; naturalWidth: number }>).map((image) => ({ src: image.src, width: image.naturalWidth })),
+			(images as unknown as Array<{ src: string; naturalWidth: number }>).map((image) => ({
+				src: image.src,
+				width: image.naturalWidth,
+			})),
 		);
-	expect(icons).toEqual(expect.arrayContaining([expect.objectContaining({ src: expect.stringContaining('/icons/n8n-nodes-autogpt/dist/nodes/AutoGpt/autogpt') })]));
-	expect(icons.filter((icon) => icon.src.includes('n8n-nodes-autogpt')).every((icon) => icon.width > 0)).toBe(true);
+	expect(icons).toEqual(
+		expect.arrayContaining([
+			expect.objectContaining({
+				src: expect.stringContaining('/icons/n8n-nodes-autogpt/dist/nodes/AutoGpt/autogpt'),
+			}),
+		]),
+	);
+	expect(
+		icons.filter((icon) => icon.src.includes('n8n-nodes-autogpt')).every((icon) => icon.width > 0),
+	).toBe(true);
 
 	// The trigger's events, offered when the app entry is opened from the trigger panel.
 	await browser.page.goto(`${stack.n8nUrl}/workflow/new`);
 	await browser.page.click('[data-test-id=canvas-add-button]');
 	await browser.page.fill('[data-test-id=node-creator-search-bar]', 'AutoGPT');
-	await browser.page.locator('[data-test-id=node-creator-item-name]', { hasText: 'AutoGPT' }).first().click();
+	await browser.page
+		.locator('[data-test-id=node-creator-item-name]', { hasText: 'AutoGPT' })
+		.first()
+		.click();
 	await browser.page.waitForTimeout(800);
-	const entries = await browser.page.locator('[data-test-id=node-creator] [data-test-id=item-iterator-item]').allInnerTexts();
+	const entries = await browser.page
+		.locator('[data-test-id=node-creator] [data-test-id=item-iterator-item]')
+		.allInnerTexts();
 	expect(entries.join('\n')).toMatch(/On execution completed/);
 	await browser.page.screenshot({ path: artifact('node-panel-trigger-events.png') });
 });
@@ -84,14 +129,22 @@ test('OAuth2 with PKCE in the browser: create the credential, Connect, approve, 
 	await stack.admin.consent('manual');
 	const tokensBefore = await stack.admin.tokens();
 	await createOAuth2CredentialInEditor(browser.page, stack.n8nUrl, stack.sandbox);
-	const outcome = await connectInEditor(browser, 'approve', { consent: artifact('oauth-consent.png') });
+	const outcome = await connectInEditor(browser, 'approve', {
+		consent: artifact('oauth-consent.png'),
+	});
 	const url = new URL(outcome.callbackUrl);
 	expect(url.pathname).toBe('/rest/oauth2-credential/callback');
 	expect(url.searchParams.get('code')).toBeTruthy();
-	await browser.page.waitForSelector('[data-test-id=oauth-connect-success-banner]', { state: 'visible' });
+	await browser.page.waitForSelector('[data-test-id=oauth-connect-success-banner]', {
+		state: 'visible',
+	});
 	await browser.page.screenshot({ path: artifact('oauth-connected.png') });
 
-	const name = (await browser.page.locator('[data-test-id=credential-name] [data-test-id=inline-edit-preview]').innerText()).trim();
+	const name = (
+		await browser.page
+			.locator('[data-test-id=credential-name] [data-test-id=inline-edit-preview]')
+			.innerText()
+	).trim();
 	const credential = await credentialByName(name);
 	expect(credential.type).toBe('autoGptOAuth2Api');
 	expect(await isConnected(credential.id)).toBe(true);
@@ -100,7 +153,9 @@ test('OAuth2 with PKCE in the browser: create the credential, Connect, approve, 
 	// The platform saw a PKCE authorization (S256) and issued tokens to the client.
 	const authorize = (await stack.admin.requests()).filter((r) => r.path === '/oauth/authorize');
 	expect(authorize.length).toBeGreaterThan(0);
-	const issued = (await stack.admin.tokens()).filter((t) => !tokensBefore.some((b) => b.token === t.token));
+	const issued = (await stack.admin.tokens()).filter(
+		(t) => !tokensBefore.some((b) => b.token === t.token),
+	);
 	expect(issued.map((t) => t.kind).sort()).toEqual(expect.arrayContaining(['access', 'refresh']));
 	expect(issued.every((t) => t.client_id === stack.sandbox.clientId)).toBe(true);
 	await browser.page.keyboard.press('Escape');
@@ -123,14 +178,22 @@ test('a workflow with the connected credential executes an agent and waits for i
 		[{ inputs: { question: 'connected in a browser?' } }],
 	);
 	expect(run.execution.status).toBe('success');
-	expect(run.output[0].json).toMatchObject({ status: 'completed', outputs: { question: 'connected in a browser?' } });
+	expect(run.output[0].json).toMatchObject({
+		status: 'completed',
+		outputs: { question: 'connected in a browser?' },
+	});
 });
 
 test('after the access token expires, the next run refreshes it (rotation visible on the platform) and succeeds', async () => {
 	if (!connected) throw new Error('needs the credential connected earlier');
 	await sleep((TOKEN_TTL_SECONDS + 1) * 1000);
-	const refreshesBefore = (await stack.admin.tokens()).filter((t) => t.kind === 'refresh' && t.replaced_by).length;
-	const run = await runAutoGptNode(stack, connected, { resource: 'account', operation: 'getCapabilities' });
+	const refreshesBefore = (await stack.admin.tokens()).filter(
+		(t) => t.kind === 'refresh' && t.replaced_by,
+	).length;
+	const run = await runAutoGptNode(stack, connected, {
+		resource: 'account',
+		operation: 'getCapabilities',
+	});
 	expect(run.execution.status).toBe('success');
 	expect(run.output[0].json).toMatchObject({ client_id: stack.sandbox.clientId });
 	const tokens = await stack.admin.tokens();
@@ -152,14 +215,20 @@ test('denying on the consent page leaves a clear error and the credential unconn
 	};
 	const credential = await stack.n8n.createCredential('AutoGPT (denied)', 'autoGptOAuth2Api', data);
 	await browser.page.goto(`${stack.n8nUrl}/home/credentials/${credential.id}`);
-	await browser.page.waitForSelector('[data-test-id=oauth-not-connected-banner]', { state: 'visible' });
-	const outcome = await connectInEditor(browser, 'deny', { callback: artifact('oauth-denied.png') });
+	await browser.page.waitForSelector('[data-test-id=oauth-not-connected-banner]', {
+		state: 'visible',
+	});
+	const outcome = await connectInEditor(browser, 'deny', {
+		callback: artifact('oauth-denied.png'),
+	});
 	const url = new URL(outcome.callbackUrl);
 	expect(url.searchParams.get('error')).toBe('access_denied');
 	expect(outcome.callbackPage).toContain('Failed to connect');
 	expect(outcome.callbackPage).toContain('access_denied');
 	expect(outcome.callbackPage).toContain('User denied access');
-	expect(await browser.page.locator('[data-test-id=oauth-not-connected-banner]').isVisible()).toBe(true);
+	expect(await browser.page.locator('[data-test-id=oauth-not-connected-banner]').isVisible()).toBe(
+		true,
+	);
 	expect(await isConnected(credential.id)).toBe(false);
 	await browser.page.keyboard.press('Escape');
 });
@@ -167,7 +236,10 @@ test('denying on the consent page leaves a clear error and the credential unconn
 test('editor screenshots: a workflow on the canvas and the Execute Agent parameter panel', async () => {
 	if (!connected) throw new Error('needs the credential connected earlier');
 	const workflow = await stack.n8n.createWorkflow(
-		loadWorkflowFile('demo-execute-agent.json', { agents: stack.sandbox.agents, oauth2Credential: connected }),
+		loadWorkflowFile('demo-execute-agent.json', {
+			agents: stack.sandbox.agents,
+			oauth2Credential: connected,
+		}),
 	);
 	const page = browser.page;
 	await page.goto(`${stack.n8nUrl}/workflow/${workflow.id}`);
@@ -182,7 +254,8 @@ test('editor screenshots: a workflow on the canvas and the Execute Agent paramet
 	await page.waitForSelector('[data-test-id=ndv]', { state: 'visible' });
 	await page.waitForTimeout(800);
 	const panel = await page.locator('[data-test-id=ndv]').innerText();
-	for (const label of ['Agent', 'Inputs (JSON)', 'Wait for Completion']) expect(panel).toContain(label);
+	for (const label of ['Agent', 'Inputs (JSON)', 'Wait for Completion'])
+		expect(panel).toContain(label);
 	await page.screenshot({ path: artifact('execute-agent-parameters.png') });
 	await page.keyboard.press('Escape');
 });

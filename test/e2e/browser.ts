@@ -1,5 +1,6 @@
 // Headless Chromium (Debian's package) driven by playwright-core, and the steps the tests take in the
 // n8n editor. Selectors are n8n 2.40's data-test-id attributes.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -17,7 +18,9 @@ export interface Browser {
 
 export async function launchBrowser(): Promise<Browser> {
 	if (!existsSync(CHROMIUM)) {
-		throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set N8N_E2E_CHROMIUM)`);
+		throw new Error(
+			`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set N8N_E2E_CHROMIUM)`,
+		);
 	}
 	const profile = mkdtempSync(join(tmpdir(), 'n8n-nodes-autogpt-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
@@ -51,7 +54,11 @@ export function artifact(name: string): string {
 	return join(ARTIFACTS_DIR, name);
 }
 
-export async function signIn(page: Page, n8nUrl: string, owner: { email: string; password: string }): Promise<void> {
+export async function signIn(
+	page: Page,
+	n8nUrl: string,
+	owner: { email: string; password: string },
+): Promise<void> {
 	await page.goto(`${n8nUrl}/signin`);
 	await page.fill('#emailOrLdapLoginId', owner.email);
 	await page.fill('#password', owner.password);
@@ -60,10 +67,16 @@ export async function signIn(page: Page, n8nUrl: string, owner: { email: string;
 }
 
 /** Credentials → Create credential → "AutoGPT OAuth2 API", fields filled, saved. Leaves the modal open. */
-export async function createOAuth2CredentialInEditor(page: Page, n8nUrl: string, sandbox: SandboxInfo): Promise<void> {
+export async function createOAuth2CredentialInEditor(
+	page: Page,
+	n8nUrl: string,
+	sandbox: SandboxInfo,
+): Promise<void> {
 	await page.goto(`${n8nUrl}/home/credentials/create`);
 	await page.fill('[data-test-id=new-credential-type-select] input', 'AutoGPT OAuth2');
-	await page.click('[data-test-id=new-credential-type-select-option]:has-text("AutoGPT OAuth2 API")');
+	await page.click(
+		'[data-test-id=new-credential-type-select-option]:has-text("AutoGPT OAuth2 API")',
+	);
 	await page.click('[data-test-id=new-credential-type-button]');
 	const fill = async (name: string, value: string) => {
 		await page.locator(`[data-test-id=parameter-input-${name}] input`).fill(value);
@@ -104,7 +117,9 @@ export async function connectInEditor(
 		context.on('response', listener);
 	});
 	const popupOpened = context.waitForEvent('page');
-	await page.locator('[data-test-id=oauth-not-connected-banner] button:has-text("Connect")').click();
+	await page
+		.locator('[data-test-id=oauth-not-connected-banner] button:has-text("Connect")')
+		.click();
 	const popup = await popupOpened;
 	await popup.waitForSelector(`#${decision}`);
 	if (screenshots.consent) await popup.screenshot({ path: screenshots.consent });
@@ -119,7 +134,12 @@ export async function connectInEditor(
 }
 
 /** The node creator's search, in the trigger panel of an empty workflow or after a first node. */
-export async function searchNodePanel(page: Page, n8nUrl: string, query: string, screenshot?: string): Promise<{ triggers: string[]; actions: string[] }> {
+export async function searchNodePanel(
+	page: Page,
+	n8nUrl: string,
+	query: string,
+	screenshot?: string,
+): Promise<{ triggers: string[]; actions: string[] }> {
 	await page.goto(`${n8nUrl}/workflow/new`);
 	await page.click('[data-test-id=canvas-add-button]');
 	await page.fill('[data-test-id=node-creator-search-bar]', query);

@@ -2,6 +2,7 @@
 // imported (run an agent and use its outputs; react to agent events), one run through n8n, its
 // outputs printed with the editor URL and login. Keeps running until Ctrl-C; --once stops after
 // printing.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { rmSync } from 'fs';
 import { join } from 'path';
 
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const stateDir = join(STATE_ROOT, 'demo');
 	rmSync(stateDir, { recursive: true, force: true });
-	log(`starting the AutoGPT sandbox and n8n ${N8N_VERSION} with this package (the first run installs n8n: a few minutes)`);
+	log(
+		`starting the AutoGPT sandbox and n8n ${N8N_VERSION} with this package (the first run installs n8n: a few minutes)`,
+	);
 	const stack: Stack = await startStack({ stateDir, log });
 	const stop = async () => {
 		log('stopping n8n and the sandbox');
@@ -35,9 +38,13 @@ async function main(): Promise<void> {
 		log(`credential "${credential.name}" connected through n8n's OAuth2 flow`);
 
 		const values = { agents: stack.sandbox.agents, oauth2Credential: credential };
-		const events = await stack.n8n.createWorkflow(loadWorkflowFile('demo-agent-events.json', values));
+		const events = await stack.n8n.createWorkflow(
+			loadWorkflowFile('demo-agent-events.json', values),
+		);
 		await stack.n8n.activateWorkflow(events.id);
-		const execute = await stack.n8n.createWorkflow(loadWorkflowFile('demo-execute-agent.json', values));
+		const execute = await stack.n8n.createWorkflow(
+			loadWorkflowFile('demo-execute-agent.json', values),
+		);
 		await stack.n8n.activateWorkflow(execute.id);
 		log('demo workflows imported and active');
 
@@ -45,11 +52,16 @@ async function main(): Promise<void> {
 		const knownEvents = await stack.n8n.executionIds(events.id);
 		const run = await stack.n8n.runWebhookWorkflow(execute.id, 'autogpt-demo', { inputs });
 		if (run.execution.status !== 'success') {
-			throw new Error(`the demo workflow ended with status ${run.execution.status}: ${run.execution.data?.resultData.error?.message ?? ''}`);
+			throw new Error(
+				`the demo workflow ended with status ${run.execution.status}: ${run.execution.data?.resultData.error?.message ?? ''}`,
+			);
 		}
 		const agent = nodeOutput(run.execution, 'Execute Agent')[0]?.json ?? {};
 		const result = nodeOutput(run.execution, 'Use Outputs')[0]?.json ?? {};
-		const [event] = await stack.n8n.waitForExecutions(events.id, { known: knownEvents, timeoutMs: 30_000 });
+		const [event] = await stack.n8n.waitForExecutions(events.id, {
+			known: knownEvents,
+			timeoutMs: 30_000,
+		});
 		const eventMessage = nodeOutput(event, 'Log Event')[0]?.json.message;
 
 		const lines = [
@@ -92,7 +104,9 @@ main().then(
 		if (once) process.exit(0);
 	},
 	(error) => {
-		process.stderr.write(`[demo] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(
+			`[demo] failed: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -1,5 +1,6 @@
 // `npm run e2e:down`: stops what `npm run e2e:up` left running. Removes nothing cached (the n8n
 // install, the packed tarball); the logs of the stopped stack stay in its state directory.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { rmSync } from 'fs';
 
 import { readUpRecord, stopUpRecord, UP_FILE } from './harness';
@@ -12,13 +13,17 @@ async function main(): Promise<void> {
 	}
 	await stopUpRecord(record);
 	rmSync(UP_FILE, { force: true });
-	process.stderr.write(`[e2e] stopped n8n (pid ${record.pids.n8n}) and the sandbox (pid ${record.pids.sandbox}); logs in ${record.stateDir}\n`);
+	process.stderr.write(
+		`[e2e] stopped n8n (pid ${record.pids.n8n}) and the sandbox (pid ${record.pids.sandbox}); logs in ${record.stateDir}\n`,
+	);
 }
 
 main().then(
 	() => process.exit(0),
 	(error) => {
-		process.stderr.write(`[e2e] e2e:down failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(
+			`[e2e] e2e:down failed: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -1,8 +1,18 @@
 // The real-n8n harness: a pinned n8n 2.x on Node 24 (both from npm, cached outside git), this
 // package packed and installed into n8n's user folder the way n8n installs a community package,
 // the platform sandbox, and n8n started against it with an owner account and a public-API key.
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'fs';
 import { homedir, tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -95,7 +105,12 @@ function installIsComplete(dir: string): boolean {
 }
 
 /** Serializes installs and packs across processes (jest workers, a parallel `e2e:up`). */
-async function withLock<T>(lockDir: string, what: string, log: Log, fn: () => Promise<T> | T): Promise<T> {
+async function withLock<T>(
+	lockDir: string,
+	what: string,
+	log: Log,
+	fn: () => Promise<T> | T,
+): Promise<T> {
 	const deadline = Date.now() + 30 * 60_000;
 	let announced = false;
 	for (;;) {
@@ -162,7 +177,9 @@ export async function ensureN8nInstalled(log: Log = defaultLog): Promise<N8nInst
 		const paths = installPaths(dir);
 		const logFile = join(dir, 'install.log');
 		const started = Date.now();
-		log(`installing n8n ${N8N_VERSION} and Node ${NODE_RUNTIME_VERSION} into ${dir} (a few minutes; log ${logFile})`);
+		log(
+			`installing n8n ${N8N_VERSION} and Node ${NODE_RUNTIME_VERSION} into ${dir} (a few minutes; log ${logFile})`,
+		);
 		writeFileSync(
 			join(dir, 'package.json'),
 			JSON.stringify(
@@ -182,20 +199,26 @@ export async function ensureN8nInstalled(log: Log = defaultLog): Promise<N8nInst
 			what: `npm install of n8n ${N8N_VERSION}`,
 			env: cleanEnv({ npm_config_engine_strict: 'false' }),
 		});
-		log(`npm install done in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node 24`);
+		log(
+			`npm install done in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node 24`,
+		);
 		// The database driver is the one native module n8n needs: build it against Node 24's headers.
 		// Scripts explicitly on for this one package (a machine's npmrc may turn them off globally);
 		// build from source, as prebuilt binaries would come from GitHub.
-		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'], {
-			cwd: dir,
-			logFile,
-			what: 'npm rebuild sqlite3',
-			env: cleanEnv({
-				PATH: `${paths.nodeBinDir}:${process.env.PATH ?? ''}`,
-				npm_config_nodedir: join(dir, 'node_modules', NODE_RUNTIME_PACKAGE),
-				npm_config_build_from_source: 'true',
-			}),
-		});
+		run(
+			'npm',
+			['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
+			{
+				cwd: dir,
+				logFile,
+				what: 'npm rebuild sqlite3',
+				env: cleanEnv({
+					PATH: `${paths.nodeBinDir}:${process.env.PATH ?? ''}`,
+					npm_config_nodedir: join(dir, 'node_modules', NODE_RUNTIME_PACKAGE),
+					npm_config_build_from_source: 'true',
+				}),
+			},
+		);
 		run(paths.nodeBin, ['-e', "require('sqlite3'); require('n8n/package.json')"], {
 			cwd: dir,
 			logFile,
@@ -203,7 +226,11 @@ export async function ensureN8nInstalled(log: Log = defaultLog): Promise<N8nInst
 		});
 		writeFileSync(
 			join(dir, MARKER),
-			JSON.stringify({ n8n: N8N_VERSION, node: NODE_RUNTIME_VERSION, installedAt: new Date().toISOString() }) + '\n',
+			JSON.stringify({
+				n8n: N8N_VERSION,
+				node: NODE_RUNTIME_VERSION,
+				installedAt: new Date().toISOString(),
+			}) + '\n',
 		);
 		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s`);
 		return paths;
@@ -238,7 +265,12 @@ export async function packPackage(log: Log = defaultLog): Promise<PackedPackage>
 		writeFileSync(logFile, '');
 		if (process.env.N8N_E2E_SKIP_BUILD !== '1') {
 			log('building the package (npm run build)');
-			run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, what: 'npm run build', env: cleanEnv() });
+			run('npm', ['run', 'build'], {
+				cwd: REPO_ROOT,
+				logFile,
+				what: 'npm run build',
+				env: cleanEnv(),
+			});
 		}
 		for (const old of readdirSync(PACK_DIR)) if (old.endsWith('.tgz')) rmSync(join(PACK_DIR, old));
 		run('npm', ['pack', '--pack-destination', PACK_DIR, '--loglevel=warn'], {
@@ -248,8 +280,12 @@ export async function packPackage(log: Log = defaultLog): Promise<PackedPackage>
 			env: cleanEnv(),
 		});
 		const tarballs = readdirSync(PACK_DIR).filter((f) => f.endsWith('.tgz'));
-		if (tarballs.length !== 1) throw new Error(`npm pack left ${tarballs.length} tarballs in ${PACK_DIR}`);
-		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+		if (tarballs.length !== 1)
+			throw new Error(`npm pack left ${tarballs.length} tarballs in ${PACK_DIR}`);
+		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+			name: string;
+			version: string;
+		};
 		return { tarball: join(PACK_DIR, tarballs[0]), name: pkg.name, version: pkg.version };
 	});
 }
@@ -261,7 +297,11 @@ export async function packPackage(log: Log = defaultLog): Promise<PackedPackage>
  * `npm install` the rest with scripts off, and record it in the folder's package.json.
  * (n8n fetches the tarball from the registry; ours comes from the local `npm pack`.)
  */
-export function installPackageIntoUserFolder(userFolder: string, packed: PackedPackage, log: Log = defaultLog): string {
+export function installPackageIntoUserFolder(
+	userFolder: string,
+	packed: PackedPackage,
+	log: Log = defaultLog,
+): string {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	const packageDir = join(nodesDir, 'node_modules', packed.name);
 	rmSync(packageDir, { recursive: true, force: true });
@@ -298,7 +338,10 @@ export function installPackageIntoUserFolder(userFolder: string, packed: PackedP
 	const ledger = existsSync(ledgerFile)
 		? (JSON.parse(readFileSync(ledgerFile, 'utf8')) as { dependencies?: Record<string, string> })
 		: { name: 'installed-nodes', private: true, dependencies: {} };
-	ledger.dependencies = { ...(ledger.dependencies ?? {}), [packed.name]: String(packageJson.version) };
+	ledger.dependencies = {
+		...(ledger.dependencies ?? {}),
+		[packed.name]: String(packageJson.version),
+	};
 	writeFileSync(ledgerFile, JSON.stringify(ledger, null, 2));
 	log(`installed ${packed.name}@${String(packageJson.version)} into ${nodesDir}`);
 	return packageDir;
@@ -310,7 +353,10 @@ export function installPackageIntoUserFolder(userFolder: string, packed: PackedP
  * package without dependencies gets n8n-workflow and zod; this repeats that and checks that nothing
  * resolves from this repository.
  */
-export function checkModuleResolution(install: N8nInstall, packageDir: string): Record<string, string> {
+export function checkModuleResolution(
+	install: N8nInstall,
+	packageDir: string,
+): Record<string, string> {
 	const script = `
 const Module = require('module');
 const n8nDist = require('path').dirname(require.resolve('n8n/package.json')) + '/dist';
@@ -338,7 +384,10 @@ process.stdout.write(JSON.stringify(out));
 }
 
 /** Builds, packs and installs this package into an n8n user folder. */
-export async function packAndInstallPackage(userFolder: string, log: Log = defaultLog): Promise<PackedPackage> {
+export async function packAndInstallPackage(
+	userFolder: string,
+	log: Log = defaultLog,
+): Promise<PackedPackage> {
 	const packed = await packPackage(log);
 	installPackageIntoUserFolder(userFolder, packed, log);
 	return packed;
@@ -421,8 +470,8 @@ export function n8nEnvironment(options: {
 		N8N_PORT: String(options.port),
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: base,
-		// The base of webhook URLs (2.x's name for WEBHOOK_URL): the trigger registers
-		// `${base}/webhook/<id>` with the platform.
+		// The base of webhook URLs (2.x's name for WEBHOOK_URL, which it reports as deprecated): the
+		// trigger registers `${base}/webhook/<webhookId>/webhook` with the platform.
 		N8N_WEBHOOK_URL: `${base}/`,
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
@@ -473,7 +522,8 @@ export function n8nEnvironment(options: {
 async function waitForN8n(url: string, proc: StartedProcess, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (proc.hasExited()) throw new Error(`n8n exited during startup; log ${proc.logFile}:\n${tail(proc.logFile)}`);
+		if (proc.hasExited())
+			throw new Error(`n8n exited during startup; log ${proc.logFile}:\n${tail(proc.logFile)}`);
 		try {
 			// /healthz answers before migrations; readiness waits for the database.
 			const ready = await fetch(`${url}/healthz/readiness`);
@@ -486,7 +536,9 @@ async function waitForN8n(url: string, proc: StartedProcess, timeoutMs: number):
 		}
 		await sleep(250);
 	}
-	throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; log ${proc.logFile}:\n${tail(proc.logFile)}`);
+	throw new Error(
+		`n8n did not become ready within ${timeoutMs / 1000} s; log ${proc.logFile}:\n${tail(proc.logFile)}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,7 +612,11 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 			logFile: n8nLog,
 		});
 		started.push(n8nProcess);
-		if (!options.detached) startReaper(process.pid, started.map((p) => p.pid));
+		if (!options.detached)
+			startReaper(
+				process.pid,
+				started.map((p) => p.pid),
+			);
 		log(`n8n ${N8N_VERSION} starting on ${n8nUrl} (log ${n8nLog})`);
 		await waitForN8n(n8nUrl, n8nProcess, 180_000);
 		timings.boot = Date.now() - t2;
@@ -571,7 +627,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 		await n8n.waitForNodeTypes(NODE_TYPES, 60_000);
 		await n8n.recordInstalledPackage(join(userFolder, '.n8n'), install, PACKAGE_NAME);
 		timings.total = Date.now() - t0;
-		log(`stack ready in ${Math.round(timings.total / 1000)} s: n8n ${n8nUrl}, sandbox ${sandbox.info.url}`);
+		log(
+			`stack ready in ${Math.round(timings.total / 1000)} s: n8n ${n8nUrl}, sandbox ${sandbox.info.url}`,
+		);
 
 		if (options.detached) release(started);
 		let stopped = false;

@@ -1,6 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -43,7 +44,13 @@ export interface NodeRun {
 	executionTime?: number;
 	executionStatus?: string;
 	data?: { main: Array<ItemJson[] | null> };
-	error?: { message: string; description?: string; itemIndex?: number; httpCode?: string; [key: string]: unknown };
+	error?: {
+		message: string;
+		description?: string;
+		itemIndex?: number;
+		httpCode?: string;
+		[key: string]: unknown;
+	};
 	[key: string]: unknown;
 }
 
@@ -58,7 +65,12 @@ export interface Execution {
 	data?: {
 		resultData: {
 			runData: Record<string, NodeRun[]>;
-			error?: { message: string; description?: string; node?: { name: string }; [key: string]: unknown };
+			error?: {
+				message: string;
+				description?: string;
+				node?: { name: string };
+				[key: string]: unknown;
+			};
 			lastNodeExecuted?: string;
 		};
 	};
@@ -144,8 +156,16 @@ export class N8nClient {
 
 	// -- setup ------------------------------------------------------------------------------
 
-	async setupOwner(owner: { email: string; firstName: string; lastName: string; password: string }): Promise<void> {
-		const settings = await this.rest<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>('GET', '/settings');
+	async setupOwner(owner: {
+		email: string;
+		firstName: string;
+		lastName: string;
+		password: string;
+	}): Promise<void> {
+		const settings = await this.rest<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>(
+			'GET',
+			'/settings',
+		);
 		if (settings.userManagement?.showSetupOnFirstLoad !== false) {
 			await this.rest('POST', '/owner/setup', owner);
 		}
@@ -169,16 +189,51 @@ export class N8nClient {
 	}
 
 	/** Node type descriptions as the editor loads them. */
-	async nodeTypes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; icon?: unknown; iconUrl?: unknown; [key: string]: unknown }>> {
-		const response = await fetch(`${this.url}/types/nodes.json`, { headers: this.cookie ? { cookie: this.cookie } : {} });
-		if (!response.ok) throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
-		return (await response.json()) as Array<{ name: string; displayName: string; version: number | number[] }>;
+	async nodeTypes(): Promise<
+		Array<{
+			name: string;
+			displayName: string;
+			version: number | number[];
+			icon?: unknown;
+			iconUrl?: unknown;
+			[key: string]: unknown;
+		}>
+	> {
+		const response = await fetch(`${this.url}/types/nodes.json`, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+		});
+		if (!response.ok)
+			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
+		return (await response.json()) as Array<{
+			name: string;
+			displayName: string;
+			version: number | number[];
+		}>;
 	}
 
-	async credentialTypes(): Promise<Array<{ name: string; displayName: string; extends?: string[]; properties: Array<{ name: string; [key: string]: unknown }> }>> {
-		const response = await fetch(`${this.url}/types/credentials.json`, { headers: this.cookie ? { cookie: this.cookie } : {} });
-		if (!response.ok) throw new N8nHttpError('GET', '/types/credentials.json', response.status, await response.text());
-		return (await response.json()) as Array<{ name: string; displayName: string; properties: Array<{ name: string }> }>;
+	async credentialTypes(): Promise<
+		Array<{
+			name: string;
+			displayName: string;
+			extends?: string[];
+			properties: Array<{ name: string; [key: string]: unknown }>;
+		}>
+	> {
+		const response = await fetch(`${this.url}/types/credentials.json`, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+		});
+		if (!response.ok)
+			throw new N8nHttpError(
+				'GET',
+				'/types/credentials.json',
+				response.status,
+				await response.text(),
+			);
+		return (await response.json()) as Array<{
+			name: string;
+			displayName: string;
+			properties: Array<{ name: string }>;
+		}>;
 	}
 
 	async waitForNodeTypes(types: string[], timeoutMs: number): Promise<void> {
@@ -194,7 +249,9 @@ export class N8nClient {
 			await sleep(500);
 		}
 		const ours = known.filter((k) => !k.startsWith('n8n-nodes-base.') && !k.startsWith('@n8n/'));
-		throw new Error(`n8n did not load ${types.join(', ')}; community node types it knows: ${ours.join(', ') || 'none'}`);
+		throw new Error(
+			`n8n did not load ${types.join(', ')}; community node types it knows: ${ours.join(', ') || 'none'}`,
+		);
 	}
 
 	/**
@@ -202,10 +259,16 @@ export class N8nClient {
 	 * package is installed from the Community Nodes screen; it is what that screen lists. We install from
 	 * a local tarball, so we write the same rows n8n's InstalledPackagesRepository would.
 	 */
-	async recordInstalledPackage(n8nFolder: string, install: N8nInstall, packageName: string): Promise<void> {
+	async recordInstalledPackage(
+		n8nFolder: string,
+		install: N8nInstall,
+		packageName: string,
+	): Promise<void> {
 		const all = (await this.nodeTypes()).filter((t) => t.name.startsWith(`${packageName}.`));
 		// n8n derives an "…Tool" type from every node marked usableAsTool; it is not a node of the package.
-		const types = all.filter((t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)));
+		const types = all.filter(
+			(t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)),
+		);
 		const packageJson = JSON.parse(
 			readFileSync(join(n8nFolder, 'nodes', 'node_modules', packageName, 'package.json'), 'utf8'),
 		) as { version: string; author?: { name?: string; email?: string } };
@@ -248,17 +311,33 @@ db.serialize(() => {
 			],
 			{ cwd: install.dir, encoding: 'utf8' },
 		);
-		if (result.status !== 0) throw new Error(`recording the installed package failed: ${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`recording the installed package failed: ${result.stderr}`);
 	}
 
-	async communityPackages(): Promise<Array<{ packageName: string; installedVersion: string; failedLoading?: boolean; installedNodes: Array<{ type: string; name: string }> }>> {
+	async communityPackages(): Promise<
+		Array<{
+			packageName: string;
+			installedVersion: string;
+			failedLoading?: boolean;
+			installedNodes: Array<{ type: string; name: string }>;
+		}>
+	> {
 		return await this.rest('GET', '/community-packages');
 	}
 
 	// -- credentials, workflows, executions (public API) --------------------------------------
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
-		const created = await this.api<{ id: string; name: string }>('POST', '/credentials', { name, type, data });
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }> {
+		const created = await this.api<{ id: string; name: string }>('POST', '/credentials', {
+			name,
+			type,
+			data,
+		});
 		return { id: created.id, name: created.name };
 	}
 
@@ -272,7 +351,11 @@ db.serialize(() => {
 			name,
 			nodes,
 			connections,
-			settings: settings ?? { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveManualExecutions: true },
+			settings: settings ?? {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveManualExecutions: true,
+			},
 		});
 	}
 
@@ -289,8 +372,15 @@ db.serialize(() => {
 		await this.api('POST', `/workflows/${id}/activate`);
 		const status = await this.waitForPublication(id, timeoutMs);
 		if (status.status !== 'published') {
-			const reasons = status.triggers.map((t) => t.errorMessage).filter(Boolean).join('; ');
-			throw new WorkflowActivationError(id, status, `workflow ${id} did not activate (${status.status}): ${reasons}`);
+			const reasons = status.triggers
+				.map((t) => t.errorMessage)
+				.filter(Boolean)
+				.join('; ');
+			throw new WorkflowActivationError(
+				id,
+				status,
+				`workflow ${id} did not activate (${status.status}): ${reasons}`,
+			);
 		}
 		return status;
 	}
@@ -311,7 +401,8 @@ db.serialize(() => {
 			await sleep(200);
 			status = await this.publicationStatus(id);
 		}
-		if (status.status === 'in_progress') throw new Error(`workflow ${id}: publication still in progress after ${timeoutMs} ms`);
+		if (status.status === 'in_progress')
+			throw new Error(`workflow ${id}: publication still in progress after ${timeoutMs} ms`);
 		return status;
 	}
 
@@ -320,7 +411,10 @@ db.serialize(() => {
 	}
 
 	async executions(workflowId: string, limit = 100): Promise<Execution[]> {
-		const page = await this.api<{ data: Execution[] }>('GET', `/executions?workflowId=${workflowId}&limit=${limit}`);
+		const page = await this.api<{ data: Execution[] }>(
+			'GET',
+			`/executions?workflowId=${workflowId}&limit=${limit}`,
+		);
 		return page.data;
 	}
 
@@ -342,7 +436,9 @@ db.serialize(() => {
 			const done = seen.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
 			if (done.length >= count) {
 				done.sort((a, b) => Number(a.id) - Number(b.id));
-				return await Promise.all(done.slice(0, count).map(async (e) => await this.execution(String(e.id))));
+				return await Promise.all(
+					done.slice(0, count).map(async (e) => await this.execution(String(e.id))),
+				);
 			}
 			await sleep(250);
 		}
@@ -375,7 +471,10 @@ db.serialize(() => {
 		} catch {
 			// not JSON
 		}
-		const [execution] = await this.waitForExecutions(workflowId, { known, timeoutMs: options.timeoutMs ?? 120_000 });
+		const [execution] = await this.waitForExecutions(workflowId, {
+			known,
+			timeoutMs: options.timeoutMs ?? 120_000,
+		});
 		return { status: response.status, response: parsed, execution };
 	}
 }

@@ -90,7 +90,11 @@ export class SandboxAdmin {
 		return await this.call('GET', 'requests');
 	}
 
-	async createGrant(body: { provider: string; permissions?: string[]; scopes?: string[] }): Promise<SandboxGrant> {
+	async createGrant(body: {
+		provider: string;
+		permissions?: string[];
+		scopes?: string[];
+	}): Promise<SandboxGrant> {
 		return await this.call('POST', 'grants', body);
 	}
 
@@ -106,17 +110,33 @@ export class SandboxAdmin {
 		await this.call('POST', 'config', change);
 	}
 
-	async fault(rule: { method?: string; path: string; count: number; status?: number; body?: unknown; delayMs?: number }): Promise<void> {
+	async fault(rule: {
+		method?: string;
+		path: string;
+		count: number;
+		status?: number;
+		body?: unknown;
+		delayMs?: number;
+	}): Promise<void> {
 		await this.call('POST', 'faults', rule);
 	}
 
-	async deliver(body: { url: string; event: string; data: unknown; secret?: string | null; signatureMode?: 'raw' | 'canonical' }): Promise<{ body: string; signature: string }> {
+	async deliver(body: {
+		url: string;
+		event: string;
+		data: unknown;
+		secret?: string | null;
+		signatureMode?: 'raw' | 'canonical';
+	}): Promise<{ body: string; signature: string }> {
 		return await this.call('POST', 'deliver', body);
 	}
 }
 
 /** The AutoGPT OAuth2 credential's data for this sandbox (client from the sandbox's line). */
-export function oauth2CredentialData(sandbox: SandboxInfo, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function oauth2CredentialData(
+	sandbox: SandboxInfo,
+	extra: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return {
 		clientId: sandbox.clientId,
 		clientSecret: sandbox.clientSecret,
@@ -136,18 +156,28 @@ export function apiKeyCredentialData(sandbox: SandboxInfo): Record<string, unkno
  * Connect button does), lets the sandbox approve at once, and follows its redirect to n8n's callback,
  * which exchanges the code (with the PKCE verifier n8n kept) for tokens.
  */
-export async function connectOAuth2Credential(n8n: N8nClient, admin: SandboxAdmin, credentialId: string): Promise<void> {
+export async function connectOAuth2Credential(
+	n8n: N8nClient,
+	admin: SandboxAdmin,
+	credentialId: string,
+): Promise<void> {
 	const authUrl = await n8n.rest<string>('GET', `/oauth2-credential/auth?id=${credentialId}`);
 	await admin.consent('approve');
 	try {
 		const authorize = await fetch(authUrl, { redirect: 'manual' });
 		const location = authorize.headers.get('location');
 		if (authorize.status !== 302 || !location) {
-			throw new Error(`authorize answered ${authorize.status}: ${(await authorize.text()).slice(0, 300)}`);
+			throw new Error(
+				`authorize answered ${authorize.status}: ${(await authorize.text()).slice(0, 300)}`,
+			);
 		}
 		const callback = await fetch(location, { headers: { cookie: n8n.sessionCookie } });
 		const page = await callback.text();
-		if (!callback.ok || /error/i.test(page.replace(/<script[\s\S]*?<\/script>/g, '').slice(0, 2000)) && !/success/i.test(page)) {
+		if (
+			!callback.ok ||
+			(/error/i.test(page.replace(/<script[\s\S]*?<\/script>/g, '').slice(0, 2000)) &&
+				!/success/i.test(page))
+		) {
 			throw new Error(`n8n's OAuth callback answered ${callback.status}: ${page.slice(0, 500)}`);
 		}
 	} finally {

@@ -1,6 +1,7 @@
 // Child processes the harness starts: each one in its own process group, so stopping it also stops
 // what it spawned (n8n's task runner), with output in a log file rather than a pipe, so a detached
 // stack keeps running after the script that started it exits.
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawn, spawnSync } from 'child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'fs';
 import { createServer } from 'net';

@@ -1,10 +1,25 @@
 // Jest glue for the end-to-end tests: one stack per test file, booted in beforeAll and stopped in
 // afterAll. N8N_E2E_ATTACH=1 runs the tests against the stack `npm run e2e:up` left running instead
 // (a fast loop while writing tests; that stack is not stopped).
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { mkdirSync } from 'fs';
 
-import { ARTIFACTS_DIR, OWNER, readUpRecord, startStack, type Stack, type StartStackOptions } from './harness';
-import { N8nClient, nodeError, nodeOutput, type Execution, type ItemJson, type NodeRun } from './n8n-api';
+import {
+	ARTIFACTS_DIR,
+	OWNER,
+	readUpRecord,
+	startStack,
+	type Stack,
+	type StartStackOptions,
+} from './harness';
+import {
+	N8nClient,
+	nodeError,
+	nodeOutput,
+	type Execution,
+	type ItemJson,
+	type NodeRun,
+} from './n8n-api';
 import { SandboxAdmin } from './platform';
 import { autoGptNode, webhookWorkflow, type CredentialRef } from './workflows';
 
@@ -90,7 +105,13 @@ export async function runAutoGptNode(
 	options: { name?: string; nodeExtra?: Record<string, unknown>; timeoutMs?: number } = {},
 ): Promise<NodeRunResult> {
 	const nodeName = options.name ?? 'AutoGPT';
-	return await runChain(stack, [autoGptNode(nodeName, credential, parameters, options.nodeExtra)], items, nodeName, options.timeoutMs);
+	return await runChain(
+		stack,
+		[autoGptNode(nodeName, credential, parameters, options.nodeExtra)],
+		items,
+		nodeName,
+		options.timeoutMs,
+	);
 }
 
 export async function runChain(
@@ -101,10 +122,17 @@ export async function runChain(
 	timeoutMs?: number,
 ): Promise<NodeRunResult> {
 	const path = uniquePath('e2e');
-	const workflow = await stack.n8n.createWorkflow(webhookWorkflow(`e2e ${expect.getState().currentTestName ?? path}`.slice(0, 120), path, chain));
+	const workflow = await stack.n8n.createWorkflow(
+		webhookWorkflow(`e2e ${expect.getState().currentTestName ?? path}`.slice(0, 120), path, chain),
+	);
 	await stack.n8n.activateWorkflow(workflow.id);
 	try {
-		const { execution } = await stack.n8n.runWebhookWorkflow(workflow.id, path, { items }, { timeoutMs });
+		const { execution } = await stack.n8n.runWebhookWorkflow(
+			workflow.id,
+			path,
+			{ items },
+			{ timeoutMs },
+		);
 		return {
 			execution,
 			output: nodeOutput(execution, outputNode),

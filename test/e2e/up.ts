@@ -1,5 +1,6 @@
 // `npm run e2e:up`: the sandbox and n8n with this package, left running. Prints one JSON line
 // {n8nUrl, n8nApiKey, sandbox} on stdout (progress goes to stderr); `npm run e2e:down` stops both.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
 
 import { readUpRecord, startStack, stopUpRecord, UP_DIR, UP_FILE, type UpRecord } from './harness';
@@ -9,9 +10,16 @@ async function main(): Promise<void> {
 	const previous = readUpRecord();
 	if (previous) {
 		const running = isAlive(previous.pids.n8n) && isAlive(previous.pids.sandbox);
-		const healthy = running && (await fetch(`${previous.line.n8nUrl}/healthz`).then((r) => r.ok, () => false));
+		const healthy =
+			running &&
+			(await fetch(`${previous.line.n8nUrl}/healthz`).then(
+				(r) => r.ok,
+				() => false,
+			));
 		if (healthy) {
-			process.stderr.write(`[e2e] already running (state ${previous.stateDir}); e2e:down stops it\n`);
+			process.stderr.write(
+				`[e2e] already running (state ${previous.stateDir}); e2e:down stops it\n`,
+			);
 			process.stdout.write(JSON.stringify(previous.line) + '\n');
 			return;
 		}
@@ -37,7 +45,9 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error) => {
-		process.stderr.write(`[e2e] e2e:up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(
+			`[e2e] e2e:up failed: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -1,6 +1,7 @@
 // Every operation of the AutoGPT node, and the AutoGPT Trigger, in a real n8n 2.x with the packed
 // package installed as a community package and the sandbox as the platform. Workflows are started
 // through n8n's production webhooks; results are read from n8n's own execution records.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 
@@ -40,8 +41,17 @@ beforeAll(async () => {
 	stack = stackOf();
 	// The platform's execute budget (10 a minute) would make this suite wait on 429s for minutes;
 	// the transport's handling of those is proven in the integration tests.
-	await stack.admin.config({ rateLimits: { execute: { perMinute: 600, perHour: 6000 }, read: { perMinute: 6000, perHour: 60000 } } });
-	const key = await stack.n8n.createCredential('AutoGPT API (sandbox)', 'autoGptApi', apiKeyCredentialData(stack.sandbox));
+	await stack.admin.config({
+		rateLimits: {
+			execute: { perMinute: 600, perHour: 6000 },
+			read: { perMinute: 6000, perHour: 60000 },
+		},
+	});
+	const key = await stack.n8n.createCredential(
+		'AutoGPT API (sandbox)',
+		'autoGptApi',
+		apiKeyCredentialData(stack.sandbox),
+	);
 	apiKey = { ...key, type: 'autoGptApi' };
 	const client = await stack.n8n.createCredential(
 		'AutoGPT OAuth2 (sandbox)',
@@ -55,7 +65,9 @@ beforeAll(async () => {
 describe('the package inside n8n', () => {
 	test('is loaded from the nodes folder as a community package, its imports resolving from n8n', async () => {
 		const types = (await stack.n8n.nodeTypes()).map((t) => t.name);
-		expect(types).toEqual(expect.arrayContaining(['n8n-nodes-autogpt.autoGpt', 'n8n-nodes-autogpt.autoGptTrigger']));
+		expect(types).toEqual(
+			expect.arrayContaining(['n8n-nodes-autogpt.autoGpt', 'n8n-nodes-autogpt.autoGptTrigger']),
+		);
 		const packages = await stack.n8n.communityPackages();
 		const ours = packages.find((p) => p.packageName === 'n8n-nodes-autogpt');
 		expect(ours).toMatchObject({ failedLoading: false });
@@ -70,9 +82,18 @@ describe('the package inside n8n', () => {
 		const credentialTypes = await stack.n8n.credentialTypes();
 		const names = credentialTypes.map((t) => t.name);
 		expect(names).toEqual(expect.arrayContaining(['autoGptApi', 'autoGptOAuth2Api']));
-		const result = await stack.n8n.rest<{ status: string; message: string }>('POST', '/credentials/test', {
-			credentials: { id: apiKey.id, name: apiKey.name, type: 'autoGptApi', data: apiKeyCredentialData(stack.sandbox) },
-		});
+		const result = await stack.n8n.rest<{ status: string; message: string }>(
+			'POST',
+			'/credentials/test',
+			{
+				credentials: {
+					id: apiKey.id,
+					name: apiKey.name,
+					type: 'autoGptApi',
+					data: apiKeyCredentialData(stack.sandbox),
+				},
+			},
+		);
 		expect(result).toMatchObject({ status: 'OK' });
 	});
 });
@@ -90,7 +111,9 @@ describe('Agent → Execute', () => {
 			expect(item.json).toMatchObject({ status: 'completed', outputs: { topic: `topic-${n}`, n } });
 		});
 		const created = (await stack.admin.executions()).filter((e) => !before.has(e.execution_id));
-		expect(created.map((e) => e.inputs).sort((a, b) => Number(a.n) - Number(b.n))).toEqual(items.map((i) => i.inputs));
+		expect(created.map((e) => e.inputs).sort((a, b) => Number(a.n) - Number(b.n))).toEqual(
+			items.map((i) => i.inputs),
+		);
 		// Awaited concurrently: five 0.7 s agents take far less than five times that plus polling.
 		expect(Date.now() - started).toBeLessThan(30_000);
 	});
@@ -115,7 +138,11 @@ describe('Execution → Get, Wait, Cancel', () => {
 		const run = await runChain(
 			stack,
 			[
-				autoGptNode('Start', oauth, execute(stack.sandbox.agents.echo, { waitForCompletion: false })),
+				autoGptNode(
+					'Start',
+					oauth,
+					execute(stack.sandbox.agents.echo, { waitForCompletion: false }),
+				),
 				autoGptNode('Wait', oauth, {
 					resource: 'execution',
 					operation: 'wait',
@@ -145,7 +172,11 @@ describe('Execution → Get, Wait, Cancel', () => {
 		const run = await runChain(
 			stack,
 			[
-				autoGptNode('Start', oauth, execute(stack.sandbox.agents.slow, { waitForCompletion: false })),
+				autoGptNode(
+					'Start',
+					oauth,
+					execute(stack.sandbox.agents.slow, { waitForCompletion: false }),
+				),
 				autoGptNode('Cancel', oauth, {
 					resource: 'execution',
 					operation: 'cancel',
@@ -158,14 +189,21 @@ describe('Execution → Get, Wait, Cancel', () => {
 		expect(run.execution.status).toBe('success');
 		const [answer] = json(run.output);
 		expect(answer).toMatchObject({ message: 'Execution terminated' });
-		const sandboxRecord = (await stack.admin.executions()).find((e) => e.execution_id === answer.execution_id);
+		const sandboxRecord = (await stack.admin.executions()).find(
+			(e) => e.execution_id === answer.execution_id,
+		);
 		expect(sandboxRecord?.status.toUpperCase()).toBe('TERMINATED');
 
-		const again = await runAutoGptNode(stack, oauth, {
-			resource: 'execution',
-			operation: 'cancel',
-			executionId: '={{ $json.id }}',
-		}, [{ id: answer.execution_id }]);
+		const again = await runAutoGptNode(
+			stack,
+			oauth,
+			{
+				resource: 'execution',
+				operation: 'cancel',
+				executionId: '={{ $json.id }}',
+			},
+			[{ id: answer.execution_id }],
+		);
 		expect(again.execution.status).toBe('error');
 		expect(again.error?.message).toMatch(/400/);
 		expect(again.error?.message).toMatch(/Cannot cancel execution with status TERMINATED/i);
@@ -174,7 +212,11 @@ describe('Execution → Get, Wait, Cancel', () => {
 
 describe('Grant, Account and Connect', () => {
 	test('Get Many lists the grants; Get returns one', async () => {
-		const many = await runAutoGptNode(stack, oauth, { resource: 'grant', operation: 'getAll', returnAll: true });
+		const many = await runAutoGptNode(stack, oauth, {
+			resource: 'grant',
+			operation: 'getAll',
+			returnAll: true,
+		});
 		expect(many.execution.status).toBe('success');
 		const grants = json(many.output);
 		expect(grants.map((g) => g.provider)).toEqual(expect.arrayContaining(['google', 'github']));
@@ -186,14 +228,29 @@ describe('Grant, Account and Connect', () => {
 			grantId: { __rl: true, mode: 'id', value: google.id },
 		});
 		expect(one.execution.status).toBe('success');
-		expect(json(one.output)).toEqual([expect.objectContaining({ id: google.id, provider: 'google', credential_id: expect.any(String) })]);
+		expect(json(one.output)).toEqual([
+			expect.objectContaining({
+				id: google.id,
+				provider: 'google',
+				credential_id: expect.any(String),
+			}),
+		]);
 
-		const limited = await runAutoGptNode(stack, oauth, { resource: 'grant', operation: 'getAll', returnAll: false, limit: 1 });
+		const limited = await runAutoGptNode(stack, oauth, {
+			resource: 'grant',
+			operation: 'getAll',
+			returnAll: false,
+			limit: 1,
+		});
 		expect(limited.output).toHaveLength(1);
 	});
 
 	test('Delete Credential revokes the grant on the platform', async () => {
-		const grant = await stack.admin.createGrant({ provider: 'notion', permissions: ['USE', 'DELETE'], scopes: ['notion:read'] });
+		const grant = await stack.admin.createGrant({
+			provider: 'notion',
+			permissions: ['USE', 'DELETE'],
+			scopes: ['notion:read'],
+		});
 		const run = await runAutoGptNode(stack, oauth, {
 			resource: 'grant',
 			operation: 'deleteCredential',
@@ -206,11 +263,19 @@ describe('Grant, Account and Connect', () => {
 	});
 
 	test('Get Capabilities names the client, the grants and the scopes', async () => {
-		const run = await runAutoGptNode(stack, oauth, { resource: 'account', operation: 'getCapabilities' });
+		const run = await runAutoGptNode(stack, oauth, {
+			resource: 'account',
+			operation: 'getCapabilities',
+		});
 		expect(run.execution.status).toBe('success');
 		const [capabilities] = json(run.output);
-		expect(capabilities).toMatchObject({ client_id: stack.sandbox.clientId, user_id: expect.any(String) });
-		expect(capabilities.grants).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'google' })]));
+		expect(capabilities).toMatchObject({
+			client_id: stack.sandbox.clientId,
+			user_id: expect.any(String),
+		});
+		expect(capabilities.grants).toEqual(
+			expect.arrayContaining([expect.objectContaining({ provider: 'google' })]),
+		);
 		expect(capabilities.available_scopes).toEqual(expect.any(Array));
 	});
 
@@ -225,7 +290,11 @@ describe('Grant, Account and Connect', () => {
 		});
 		expect(run.execution.status).toBe('success');
 		const [link] = json(run.output);
-		expect(link).toMatchObject({ provider: 'github', nonce: 'nonce-e2e', scopes: ['github:repo.read', 'github:user.read'] });
+		expect(link).toMatchObject({
+			provider: 'github',
+			nonce: 'nonce-e2e',
+			scopes: ['github:repo.read', 'github:user.read'],
+		});
 		const url = new URL(String(link.url));
 		expect(`${url.origin}${url.pathname}`).toBe(`${stack.sandbox.url}/connect/github`);
 		expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -258,14 +327,16 @@ describe('errors in n8n execution data', () => {
 
 	test('a platform error carries its HTTP status, the platform words and the item index', async () => {
 		const unknownAgent = '00000000-0000-4000-8000-000000000000';
-		const run = await runAutoGptNode(
-			stack,
-			oauth,
-			execute('={{ $json.agent }}'),
-			[{ agent: stack.sandbox.agents.echo, inputs: {} }, { agent: unknownAgent, inputs: {} }],
-		);
+		const run = await runAutoGptNode(stack, oauth, execute('={{ $json.agent }}'), [
+			{ agent: stack.sandbox.agents.echo, inputs: {} },
+			{ agent: unknownAgent, inputs: {} },
+		]);
 		expect(run.execution.status).toBe('error');
-		expect(run.error).toMatchObject({ name: 'NodeApiError', httpCode: '404', context: { itemIndex: 1 } });
+		expect(run.error).toMatchObject({
+			name: 'NodeApiError',
+			httpCode: '404',
+			context: { itemIndex: 1 },
+		});
 		expect(run.error?.message).toContain('Agent not found');
 		expect(JSON.stringify(run.execution)).not.toContain(stack.sandbox.clientSecret);
 	});
@@ -283,14 +354,21 @@ describe('errors in n8n execution data', () => {
 		);
 		expect(run.execution.status).toBe('success');
 		expect(run.output).toHaveLength(2);
-		expect(run.output[0]).toMatchObject({ pairedItem: { item: 0 }, json: { outputs: { ok: 'yes' } } });
+		expect(run.output[0]).toMatchObject({
+			pairedItem: { item: 0 },
+			json: { outputs: { ok: 'yes' } },
+		});
 		expect(run.output[1].pairedItem).toEqual({ item: 1 });
 		expect(String(run.output[1].json.error)).toContain('the model ran out of ideas');
 	});
 });
 
 describe('AutoGPT Trigger', () => {
-	async function startAgentDirectly(agentId: string, inputs: Record<string, unknown>, body: Record<string, unknown> = {}): Promise<string> {
+	async function startAgentDirectly(
+		agentId: string,
+		inputs: Record<string, unknown>,
+		body: Record<string, unknown> = {},
+	): Promise<string> {
 		const response = await fetch(`${stack.sandbox.apiUrl}/executions/agents/${agentId}/execute`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'X-API-Key': stack.sandbox.apiKey },
@@ -310,7 +388,9 @@ describe('AutoGPT Trigger', () => {
 		const webhookId = workflow.nodes[0].webhookId;
 		const before = await stack.admin.webhooks();
 		await stack.n8n.activateWorkflow(workflow.id);
-		const subscriptions = (await stack.admin.webhooks()).filter((s) => !before.some((b) => b.id === s.id));
+		const subscriptions = (await stack.admin.webhooks()).filter(
+			(s) => !before.some((b) => b.id === s.id),
+		);
 		expect(subscriptions).toHaveLength(1);
 		expect(subscriptions[0]).toMatchObject({
 			url: `${stack.n8nUrl}/webhook/${webhookId}/webhook`,
@@ -319,8 +399,14 @@ describe('AutoGPT Trigger', () => {
 		const subscription = subscriptions[0];
 
 		const known = await stack.n8n.executionIds(workflow.id);
-		const executionId = await startAgentDirectly(stack.sandbox.agents.echo, { note: 'from the trigger test' });
-		const executions = await stack.n8n.waitForExecutions(workflow.id, { known, count: 2, timeoutMs: 60_000 });
+		const executionId = await startAgentDirectly(stack.sandbox.agents.echo, {
+			note: 'from the trigger test',
+		});
+		const executions = await stack.n8n.waitForExecutions(workflow.id, {
+			known,
+			count: 2,
+			timeoutMs: 60_000,
+		});
 		const events = executions.map((e) => {
 			const [item] = e.data!.resultData.runData['AutoGPT Trigger'][0].data!.main[0]!;
 			return item.json;
@@ -339,13 +425,32 @@ describe('AutoGPT Trigger', () => {
 
 		// Forged: signed with the wrong secret, and not signed at all. Both refused, nothing started.
 		const known2 = await stack.n8n.executionIds(workflow.id);
-		const data = { execution_id: executionId, agent_id: stack.sandbox.agents.echo, status: 'completed', outputs: {} };
-		await stack.admin.deliver({ url: subscription.url, event: 'execution.completed', data, secret: 'whsec_not-the-secret' });
-		await stack.admin.deliver({ url: subscription.url, event: 'execution.completed', data, secret: null });
+		const data = {
+			execution_id: executionId,
+			agent_id: stack.sandbox.agents.echo,
+			status: 'completed',
+			outputs: {},
+		};
+		await stack.admin.deliver({
+			url: subscription.url,
+			event: 'execution.completed',
+			data,
+			secret: 'whsec_not-the-secret',
+		});
+		await stack.admin.deliver({
+			url: subscription.url,
+			event: 'execution.completed',
+			data,
+			secret: null,
+		});
 		await sleep(2_000);
-		const forged = (await stack.admin.deliveries()).filter((d) => d.url === subscription.url).slice(-2);
+		const forged = (await stack.admin.deliveries())
+			.filter((d) => d.url === subscription.url)
+			.slice(-2);
 		expect(forged.map((d) => d.status)).toEqual([401, 401]);
-		expect((await stack.n8n.executions(workflow.id)).filter((e) => !known2.has(String(e.id)))).toEqual([]);
+		expect(
+			(await stack.n8n.executions(workflow.id)).filter((e) => !known2.has(String(e.id))),
+		).toEqual([]);
 
 		await stack.n8n.deactivateWorkflow(workflow.id);
 		expect((await stack.admin.webhooks()).map((s) => s.id)).not.toContain(subscription.id);
@@ -371,9 +476,18 @@ describe('AutoGPT Trigger', () => {
 				[{ inputs: { via: 'execute webhook url' } }],
 			);
 			expect(run.execution.status).toBe('success');
-			const executions = await stack.n8n.waitForExecutions(workflow.id, { known, count: 2, timeoutMs: 60_000 });
-			const events = executions.map((e) => e.data!.resultData.runData['AutoGPT Trigger'][0].data!.main[0]![0].json);
-			expect(events.map((e) => e.event).sort()).toEqual(['execution.completed', 'execution.started']);
+			const executions = await stack.n8n.waitForExecutions(workflow.id, {
+				known,
+				count: 2,
+				timeoutMs: 60_000,
+			});
+			const events = executions.map(
+				(e) => e.data!.resultData.runData['AutoGPT Trigger'][0].data!.main[0]![0].json,
+			);
+			expect(events.map((e) => e.event).sort()).toEqual([
+				'execution.completed',
+				'execution.started',
+			]);
 			expect(events.find((e) => e.event === 'execution.completed')).toMatchObject({
 				execution_id: run.output[0].json.execution_id,
 				outputs: { via: ['execute webhook url'] },
@@ -381,7 +495,9 @@ describe('AutoGPT Trigger', () => {
 
 			// The same signed delivery sent again (a replay, with a fresh unsigned header timestamp) is refused;
 			// so is the body re-signed with a wrong secret.
-			const [delivered] = (await stack.admin.deliveries()).filter((d) => d.url === triggerUrl && d.event === 'execution.completed');
+			const [delivered] = (await stack.admin.deliveries()).filter(
+				(d) => d.url === triggerUrl && d.event === 'execution.completed',
+			);
 			const send = async (signature: string) =>
 				await fetch(triggerUrl, {
 					method: 'POST',
@@ -393,9 +509,17 @@ describe('AutoGPT Trigger', () => {
 					body: delivered.body,
 				});
 			expect((await send(String(delivered.signature))).status).toBe(401);
-			expect((await send(`sha256=${createHmac('sha256', 'whsec_wrong').update(delivered.body).digest('hex')}`)).status).toBe(401);
+			expect(
+				(
+					await send(
+						`sha256=${createHmac('sha256', 'whsec_wrong').update(delivered.body).digest('hex')}`,
+					)
+				).status,
+			).toBe(401);
 			await sleep(1_000);
-			expect((await stack.n8n.executions(workflow.id)).filter((e) => !known.has(String(e.id)))).toHaveLength(2);
+			expect(
+				(await stack.n8n.executions(workflow.id)).filter((e) => !known.has(String(e.id))),
+			).toHaveLength(2);
 		} finally {
 			await stack.n8n.deactivateWorkflow(workflow.id);
 		}

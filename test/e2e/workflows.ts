@@ -1,6 +1,7 @@
 // Workflow JSON for the end-to-end tests, built the way the editor would save it: a Webhook node
 // starts the run (n8n's production webhook), Split Out turns the posted `items` into n8n items, and
 // AutoGPT nodes do the work.
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -79,7 +80,9 @@ export function webhookWorkflow(name: string, path: string, chain: WorkflowNode[
 	});
 	const connections: Record<string, unknown> = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
 	}
 	return { name, nodes, connections };
 }
