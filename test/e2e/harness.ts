@@ -396,16 +396,9 @@ export async function packAndInstallPackage(
 // ---------------------------------------------------------------------------------------------
 // The sandbox
 
-export interface SandboxInfo {
-	url: string;
-	apiUrl: string;
-	clientId: string;
-	clientSecret: string;
-	webhookSecret: string;
-	apiKey: string;
-	agents: Record<string, string>;
-	[key: string]: unknown;
-}
+/** The sandbox's own line (its CLI prints it; see test/sandbox/server.ts). */
+export type { SandboxInfo } from '../sandbox/server';
+import type { SandboxInfo } from '../sandbox/server';
 
 async function startSandbox(
 	stateDir: string,

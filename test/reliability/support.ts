@@ -14,21 +14,13 @@ import type { N8nClient, Workflow } from '../e2e/n8n-api';
 import { SandboxAdmin } from '../e2e/platform';
 import { sleep } from '../e2e/processes';
 import { agentLocator, autoGptNode, type CredentialRef, webhookWorkflow } from '../e2e/workflows';
+import type { FaultRequest } from '../sandbox/faults';
 
 // ---------------------------------------------------------------------------------------------
 // The sandbox's admin API, with what the e2e client leaves out
 
-export interface FaultRule {
-	method?: string;
-	path: string;
-	count: number;
-	status?: number;
-	body?: unknown;
-	headers?: Record<string, string>;
-	delayMs?: number;
-	drop?: boolean;
-	malformed?: boolean;
-}
+/** A `POST /_sandbox/faults` body, as the sandbox defines it. */
+export type FaultRule = FaultRequest & { count: number };
 
 export class Platform extends SandboxAdmin {
 	async addFault(rule: FaultRule): Promise<void> {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { AGENT_ID_PATTERN, AGENT_URL_EXTRACT, AGENT_URL_PATTERN, parseAgentId } from '../../helpers/agentId';
+import { parseHttpUrl } from '../../helpers/httpUrl';
 import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
@@ -189,13 +190,7 @@ function readGrantIds(this: IExecuteFunctions, itemIndex: number): string[] | un
 function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | undefined {
 	const value = (this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim();
 	if (!value) return undefined;
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+	if (!parseHttpUrl(value)) {
 		throw new NodeOperationError(this.getNode(), `Webhook URL "${value}" is not a valid http(s) URL`, {
 			itemIndex,
 			description: 'Use the full address, e.g. the Production URL of an AutoGPT Trigger.',

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { parseHttpUrl } from '../../helpers/httpUrl';
 import { PROVIDER_SCOPES } from '../../helpers/providers';
 import { credentialTypeOf } from '../../transport';
 import { buildConnectUrl, resolvePlatformUrls } from '../../transport/urls';
@@ -54,13 +55,8 @@ export const description = updateDisplayOptions(
 
 function readOrigin(this: IExecuteFunctions, itemIndex: number): string {
 	const value = (this.getNodeParameter('redirectOrigin', itemIndex, '') as string).trim();
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+	const url = parseHttpUrl(value);
+	if (!url) {
 		throw new NodeOperationError(this.getNode(), `Redirect Origin "${value}" is not a valid origin`, {
 			itemIndex,
 			description: 'Enter the scheme and host of your page, e.g. https://app.example.com',
