@@ -249,15 +249,7 @@ interface ExecuteBody {
 }
 
 function validateExecuteBody(body: unknown): ExecuteBody {
-	if (!isRecord(body)) {
-		throw validationError([
-			{
-				loc: ['body'],
-				msg: 'Input should be a valid dictionary or object to extract fields from',
-				type: 'model_attributes_type',
-			},
-		]);
-	}
+	assertObjectBody(body);
 	const issues: ValidationIssue[] = [];
 	if (body.inputs === undefined)
 		issues.push({ loc: ['body', 'inputs'], msg: 'Field required', type: 'missing' });
@@ -460,15 +452,7 @@ function createSubscription(
 	response: ServerResponse,
 ): void {
 	const body = jsonBody(request);
-	if (!isRecord(body)) {
-		throw validationError([
-			{
-				loc: ['body'],
-				msg: 'Input should be a valid dictionary or object to extract fields from',
-				type: 'model_attributes_type',
-			},
-		]);
-	}
+	assertObjectBody(body);
 	const issues: ValidationIssue[] = [];
 	if (body.url === undefined)
 		issues.push({ loc: ['body', 'url'], msg: 'Field required', type: 'missing' });
@@ -588,6 +572,19 @@ export function hostAllowed(host: string, domains: string[]): boolean {
 		if (pattern.startsWith('*.')) return lower.endsWith(pattern.slice(1));
 		return lower === pattern;
 	});
+}
+
+/** FastAPI's 422 for a body that is not a JSON object. */
+function assertObjectBody(body: unknown): asserts body is Record<string, unknown> {
+	if (!isRecord(body)) {
+		throw validationError([
+			{
+				loc: ['body'],
+				msg: 'Input should be a valid dictionary or object to extract fields from',
+				type: 'model_attributes_type',
+			},
+		]);
+	}
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

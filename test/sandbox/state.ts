@@ -1,7 +1,7 @@
 // Everything the sandbox remembers, in the platform's words. `reset()` empties it in place, so a
 // test holding a reference to one of these maps keeps seeing the live state.
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
-import type { ConsentMode, Permission, SandboxConfig, SignatureMode } from './config';
+import type { ClientConfig, ConsentMode, Permission, SandboxConfig, SignatureMode } from './config';
 
 export type ExecutionStatus =
 	| 'QUEUED'
@@ -14,17 +14,7 @@ export type ExecutionStatus =
 
 export const TERMINAL_STATUSES: ExecutionStatus[] = ['COMPLETED', 'FAILED', 'TERMINATED'];
 
-export interface OAuthClient {
-	clientId: string;
-	clientSecret: string;
-	webhookSecret: string;
-	name: string;
-	description: string;
-	redirectUris: string[];
-	webhookDomains: string[];
-	allowedScopes: string[];
-	enabled: boolean;
-}
+export type OAuthClient = ClientConfig;
 
 export interface User {
 	id: string;
