@@ -19,7 +19,6 @@ import { describeHttpFailure, describeNetworkFailure, redactSecrets } from './er
 import type { BudgetKind } from './rateBudget';
 import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
-import type { PlatformUrls } from './urls';
 import { resolvePlatformUrls } from './urls';
 
 export { noContent } from './schemas';
@@ -39,11 +38,9 @@ export interface PlatformRequest {
 	/** What the request does, for error messages: `Could not get execution abc`. */
 	action?: string;
 	body?: IDataObject;
-	qs?: IDataObject;
 	itemIndex?: number;
 	/** Safe to send again after a 5xx or a network error. Default: true for GET and DELETE. */
 	idempotent?: boolean;
-	timeoutMs?: number;
 	/** What the user can do about a given HTTP status, where the generic advice would mislead. */
 	hints?: Record<number, string>;
 }
@@ -76,11 +73,6 @@ async function connectionOf(context: PlatformContext) {
 	const { apiUrl } = resolvePlatformUrls(await context.getCredentials(credentialType));
 	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? credentialType;
 	return { credentialType, apiUrl, budgetKey: `${credentialType}:${credentialId}:${apiUrl}` };
-}
-
-export async function getPlatformUrls(this: PlatformContext): Promise<PlatformUrls> {
-	const credentials = await this.getCredentials(credentialTypeOf(this));
-	return resolvePlatformUrls(credentials);
 }
 
 interface Failure {
@@ -170,11 +162,10 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${apiUrl}${request.path}`,
-		qs: request.qs,
 		body: request.body,
 		json: true,
 		returnFullResponse: true,
-		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: DEFAULT_TIMEOUT_MS,
 	};
 
 	let transientRetries = 0;
