@@ -19,23 +19,29 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const continueOnFail = this.continueOnFail();
 	const run: RunState = { stopped: false, waiting: 0 };
+	// Without Continue On Fail the first failure stops the run; the items it stops fail after it.
+	let firstFailure: ItemError | undefined;
 
 	const outcomes = await Promise.all(
 		items.map(async (_item, itemIndex) => {
 			try {
 				return { itemIndex, result: await selected.execute.call(this, itemIndex, run) };
 			} catch (error) {
-				if (!continueOnFail) run.stopped = true;
-				return { itemIndex, error: withItemIndex(this, error, itemIndex) };
+				const itemError = withItemIndex(this, error, itemIndex);
+				if (!continueOnFail && !run.stopped) {
+					run.stopped = true;
+					firstFailure = itemError;
+				}
+				return { itemIndex, error: itemError };
 			}
 		}),
 	);
+	if (firstFailure) throw firstFailure;
 
 	const returnData: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
 		const pairedItem = { item: outcome.itemIndex };
 		if (outcome.error) {
-			if (!continueOnFail) throw firstRealError(outcomes) ?? outcome.error;
 			const itemData = (outcome.error as NodeApiError).context?.itemData as IDataObject | undefined;
 			returnData.push({
 				json: { ...itemData, error: outcome.error.message, description: outcome.error.description ?? undefined },
@@ -57,9 +63,4 @@ function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: nu
 		return error;
 	}
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-}
-
-/** When items stop because one failed, report that failure, not the "stopped waiting" of the others. */
-function firstRealError(outcomes: Array<{ error?: ItemError }>): ItemError | undefined {
-	return outcomes.find((outcome) => outcome.error && !/^Stopped waiting/.test(outcome.error.message))?.error;
 }

@@ -86,6 +86,23 @@ describe('Agent → Execute', () => {
 		]);
 	});
 
+	test('without Continue On Fail the first failing item is reported, and the others stop waiting', async () => {
+		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'slow' } }).reply(200, { execution_id: 'ex-slow', status: 'queued' });
+		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'bad' } }).reply(200, { execution_id: 'ex-bad', status: 'queued' });
+		nock(API).get('/executions/ex-slow').times(20).reply(200, { execution_id: 'ex-slow', status: 'RUNNING' });
+		nock(API).get('/executions/ex-bad').reply(200, { execution_id: 'ex-bad', status: 'FAILED', error: 'boom' });
+		const started = Date.now();
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters(),
+			inputItems: [{ topic: 'slow' }, { topic: 'bad' }],
+		});
+		expect(result.error?.message).toBe('Execution ex-bad of agent agent-1 failed: boom');
+		expect(result.error?.context?.itemIndex).toBe(1);
+		// The slow item stops at its next check instead of waiting for the 10 s timeout.
+		expect(Date.now() - started).toBeLessThan(3000);
+	});
+
 	test('a terminated execution is an error too', async () => {
 		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-t', status: 'queued' });
 		nock(API).get('/executions/ex-t').reply(200, { execution_id: 'ex-t', status: 'TERMINATED' });
