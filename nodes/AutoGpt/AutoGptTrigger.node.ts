@@ -7,16 +7,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { credentialChoices } from '../AutoGpt/transport/authentication';
-import { receiveDelivery } from './delivery';
-import { triggerProperties } from './description';
-import { checkSubscription, createSubscription, removeSubscription } from './subscription';
+import { credentialChoices } from './transport/authentication';
+import { receiveDelivery } from './trigger/delivery';
+import { triggerProperties } from './trigger/description';
+import { checkSubscription, createSubscription, removeSubscription } from './trigger/subscription';
 
 export class AutoGptTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AutoGPT Trigger',
 		name: 'autoGptTrigger',
-		icon: { light: 'file:autogpt.svg', dark: 'file:autogpt.dark.svg' },
+		icon: { light: 'file:autogptTrigger.svg', dark: 'file:autogptTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',

@@ -4,11 +4,15 @@
 // verifyDelivery and verifySignature check them.
 import { createHmac, randomUUID } from 'crypto';
 
-import { canonicalize, parseJson, toPlainValue } from '../../nodes/AutoGptTrigger/verification/canonicalJson';
-import { parseDelivery } from '../../nodes/AutoGptTrigger/verification/payload';
-import { ReplayGuard } from '../../nodes/AutoGptTrigger/verification/replayGuard';
-import { verifySignature } from '../../nodes/AutoGptTrigger/verification/signature';
-import { verifyDelivery } from '../../nodes/AutoGptTrigger/verification/verifyDelivery';
+import {
+	canonicalize,
+	parseJson,
+	toPlainValue,
+} from '../../nodes/AutoGpt/trigger/verification/canonicalJson';
+import { parseDelivery } from '../../nodes/AutoGpt/trigger/verification/payload';
+import { ReplayGuard } from '../../nodes/AutoGpt/trigger/verification/replayGuard';
+import { verifySignature } from '../../nodes/AutoGpt/trigger/verification/signature';
+import { verifyDelivery } from '../../nodes/AutoGpt/trigger/verification/verifyDelivery';
 import { canonicalJson, PyFloat, signatureHeader, wireJson } from '../sandbox/canonical';
 import { pythonIsoformat } from '../sandbox/clock';
 import { fmt, median, table } from './report';
@@ -97,21 +101,39 @@ export function runVerificationBench(): { result: VerificationResult; text: stri
 				{ secret: SECRET, toleranceSeconds: 300, nowMs, replayGuard: new ReplayGuard() },
 			);
 			if (!verdict.accepted || verdict.signedForm !== form) {
-				throw new Error(`verifyDelivery refused a ${form}-signed ${size} delivery: ${JSON.stringify(verdict)}`);
+				throw new Error(
+					`verifyDelivery refused a ${form}-signed ${size} delivery: ${JSON.stringify(verdict)}`,
+				);
 			}
 		};
 		const cases: Array<[string, () => void]> = [
-			['bare createHmac over the body', () => void createHmac('sha256', SECRET).update(wire).digest()],
-			['JSON.parse of the body (n8n parses every webhook body)', () => void JSON.parse(wire.toString('utf8'))],
+			[
+				'bare createHmac over the body',
+				() => void createHmac('sha256', SECRET).update(wire).digest(),
+			],
+			[
+				'JSON.parse of the body (n8n parses every webhook body)',
+				() => void JSON.parse(wire.toString('utf8')),
+			],
 			[
 				'verifySignature, canonical form given (two MACs)',
 				() => {
-					if (!verifySignature({ secret: SECRET, header: headers.canonical, rawBody: wire, canonicalBody: canonical }).valid) {
+					if (
+						!verifySignature({
+							secret: SECRET,
+							header: headers.canonical,
+							rawBody: wire,
+							canonicalBody: canonical,
+						}).valid
+					) {
 						throw new Error('verifySignature refused');
 					}
 				},
 			],
-			['canonical form: parseJson + canonicalize', () => void canonicalize(parseJson(wire.toString('utf8')))],
+			[
+				'canonical form: parseJson + canonicalize',
+				() => void canonicalize(parseJson(wire.toString('utf8'))),
+			],
 			[
 				'payload schema: toPlainValue + parseDelivery (zod)',
 				(() => {
@@ -128,10 +150,17 @@ export function runVerificationBench(): { result: VerificationResult; text: stri
 		for (const [name, fn] of cases) {
 			const microseconds = measure(fn, roundMs);
 			if (Number.isNaN(hmac)) hmac = microseconds;
-			rows.push({ size, bodyBytes: wire.length, case: name, microseconds, vsHmac: microseconds / hmac });
+			rows.push({
+				size,
+				bodyBytes: wire.length,
+				case: name,
+				microseconds,
+				vsHmac: microseconds / hmac,
+			});
 		}
 	}
-	const ratio = (size: string, name: string) => rows.find((row) => row.size === size && row.case === name)!.vsHmac;
+	const ratio = (size: string, name: string) =>
+		rows.find((row) => row.size === size && row.case === name)!.vsHmac;
 	const result: VerificationResult = {
 		rows,
 		overheadRaw1kb: ratio('1 KB', 'verifyDelivery, raw-signed delivery'),
@@ -142,7 +171,13 @@ export function runVerificationBench(): { result: VerificationResult; text: stri
 	const text = table(
 		'3. Verification cost per delivery (in process; median of 5 rounds)',
 		['body', 'bytes', 'what', 'µs/delivery', '× HMAC'],
-		rows.map((row) => [row.size, row.bodyBytes, row.case, fmt(row.microseconds, 1), fmt(row.vsHmac, 1)]),
+		rows.map((row) => [
+			row.size,
+			row.bodyBytes,
+			row.case,
+			fmt(row.microseconds, 1),
+			fmt(row.vsHmac, 1),
+		]),
 	);
 	return { result, text };
 }

@@ -19,16 +19,29 @@ let files: string[];
 jest.setTimeout(120_000);
 
 beforeAll(() => {
-	if (!existsSync(path.join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+	if (!existsSync(path.join(root, 'dist')))
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 	work = mkdtempSync(path.join(tmpdir(), 'autogpt-pack-'));
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
 	) as Array<{ filename: string; files: Array<{ path: string }> }>;
 	files = packed.files.map((file) => file.path).sort();
 	const packageDir = path.join(work, 'node_modules', 'n8n-nodes-autogpt');
 	mkdirSync(packageDir, { recursive: true });
-	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', packageDir, '--strip-components=1']);
-	symlinkSync(path.join(root, 'node_modules', 'n8n-workflow'), path.join(work, 'node_modules', 'n8n-workflow'));
+	execFileSync('tar', [
+		'-xzf',
+		path.join(work, packed.filename),
+		'-C',
+		packageDir,
+		'--strip-components=1',
+	]);
+	symlinkSync(
+		path.join(root, 'node_modules', 'n8n-workflow'),
+		path.join(work, 'node_modules', 'n8n-workflow'),
+	);
 	// What n8n offers on NODE_PATH, reduced to zod.
 	mkdirSync(path.join(work, 'n8n-modules'));
 	symlinkSync(path.join(root, 'node_modules', 'zod'), path.join(work, 'n8n-modules', 'zod'));
@@ -50,14 +63,15 @@ test('the tarball holds built JavaScript, icons and codex files, and nothing els
 	);
 	expect(unexpected).toEqual([]);
 	expect(files.filter((file) => /\.(ts|map)$|^test\//.test(file))).toEqual([]);
-	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(entry);
+	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials])
+		expect(files).toContain(entry);
 	for (const asset of [
 		'dist/nodes/AutoGpt/autogpt.svg',
 		'dist/nodes/AutoGpt/autogpt.dark.svg',
 		'dist/nodes/AutoGpt/AutoGpt.node.json',
-		'dist/nodes/AutoGptTrigger/autogpt.svg',
-		'dist/nodes/AutoGptTrigger/autogpt.dark.svg',
-		'dist/nodes/AutoGptTrigger/AutoGptTrigger.node.json',
+		'dist/nodes/AutoGpt/autogptTrigger.svg',
+		'dist/nodes/AutoGpt/autogptTrigger.dark.svg',
+		'dist/nodes/AutoGpt/AutoGptTrigger.node.json',
 		'dist/credentials/autogpt.svg',
 		'dist/credentials/autogpt.dark.svg',
 	]) {
@@ -86,11 +100,20 @@ test('the built nodes and credentials load with only n8n-workflow beside them', 
 		env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(work, 'n8n-modules') },
 	});
 	expect(result.stderr).toBe('');
-	expect(JSON.parse(result.stdout)).toEqual(['autoGpt', 'autoGptTrigger', 'autoGptOAuth2Api', 'autoGptApi']);
+	expect(JSON.parse(result.stdout)).toEqual([
+		'autoGpt',
+		'autoGptTrigger',
+		'autoGptOAuth2Api',
+		'autoGptApi',
+	]);
 });
 
 test('zod is the only module they need from n8n', () => {
-	const result = spawnSync(process.execPath, ['-e', loadScript], { cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+	const result = spawnSync(process.execPath, ['-e', loadScript], {
+		cwd: work,
+		encoding: 'utf8',
+		env: { PATH: process.env.PATH ?? '' },
+	});
 	expect(result.status).not.toBe(0);
 	expect(result.stderr).toMatch(/Cannot find module 'zod'/);
 });

@@ -7,7 +7,7 @@ import { sleep } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { apiKeyCredentials, oauthCredentials, TestCredentialsHelper } from '../helpers/workflow';
-import { signatureHeaderFor } from '../../nodes/AutoGptTrigger/verification/signature';
+import { signatureHeaderFor } from '../../nodes/AutoGpt/trigger/verification/signature';
 import { startTriggerHarness, type TriggerHarness } from '../unit/trigger/support/triggerHarness';
 
 jest.setTimeout(30_000);
@@ -193,7 +193,6 @@ describe('automatic registration', () => {
 		expect(trigger.staticData()).toMatchObject({
 			subscriptionId: registered[0].id,
 			subscriptionSecret: registered[0].secret,
-			subscriptionUrl: trigger.webhookUrl,
 		});
 	});
 

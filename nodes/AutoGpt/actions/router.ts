@@ -1,8 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { operations } from './operations';
-import type { RunState } from './types';
+import { resources } from './resources';
+import type { OperationResult, WaitingRun } from './types';
+import { AgentRunEnded } from './waiting';
+
+type ItemError = NodeApiError | NodeOperationError;
+type Outcome =
+	| { itemIndex: number; result: OperationResult }
+	| { itemIndex: number; error: ItemError };
 
 /**
  * The one loop over items. Items run concurrently (waiting for many executions takes as long as
@@ -13,19 +19,25 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const selected = operations[resource]?.[operation];
+	const selected = resources[resource]?.operations[operation];
 	if (!selected) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const continueOnFail = this.continueOnFail();
-	const run: RunState = { stopped: false, waiting: 0 };
+	const run: WaitingRun = { stopped: false, waiting: 0 };
 	// Without Continue On Fail the first failure stops the run; the items it stops fail after it.
 	let firstFailure: ItemError | undefined;
 
 	const outcomes = await Promise.all(
-		items.map(async (_item, itemIndex) => {
+		items.map(async (_item, itemIndex): Promise<Outcome> => {
 			try {
-				return { itemIndex, result: await selected.execute.call(this, itemIndex, run) };
+				const result = selected.waits
+					? await selected.execute.call(this, itemIndex, run)
+					: await selected.execute.call(this, itemIndex);
+				return { itemIndex, result };
 			} catch (error) {
 				const itemError = withItemIndex(this, error, itemIndex);
 				if (!continueOnFail && !run.stopped) {
@@ -41,10 +53,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const returnData: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
 		const pairedItem = { item: outcome.itemIndex };
-		if (outcome.error) {
-			const itemData = (outcome.error as NodeApiError).context?.itemData as IDataObject | undefined;
+		if ('error' in outcome) {
+			const { error } = outcome;
 			returnData.push({
-				json: { ...itemData, error: outcome.error.message, description: outcome.error.description ?? undefined },
+				json: {
+					// An agent run that ended badly still names its execution, status and the platform's error.
+					...(error instanceof AgentRunEnded ? error.itemData : {}),
+					error: error.message,
+					description: error.description ?? undefined,
+				},
 				pairedItem,
 			});
 			continue;
@@ -54,8 +71,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	return [returnData];
 }
-
-type ItemError = NodeApiError | NodeOperationError;
 
 function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {

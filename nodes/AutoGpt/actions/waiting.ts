@@ -1,17 +1,58 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { isReviewStatus, isSuccessStatus, isTerminalStatus, normalizeStatus } from '../helpers/status';
+import {
+	isReviewStatus,
+	isSuccessStatus,
+	isTerminalStatus,
+	normalizeStatus,
+} from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
 import { platformRequest, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { executionRecord } from '../transport/schemas';
-import type { RunState } from './types';
+import type { WaitingRun } from './types';
 
 export interface WaitSettings {
 	timeoutSeconds: number;
 	pollIntervalSeconds: number;
 	returnOnReview: boolean;
+}
+
+/**
+ * An agent run that ended without completing (failed or terminated). Besides the message it
+ * carries the fields an error item shows under Continue On Fail: execution, agent, status and
+ * the platform's error.
+ */
+export class AgentRunEnded extends NodeApiError {
+	readonly itemData: IDataObject;
+
+	constructor(
+		node: INode,
+		executionId: string,
+		record: ExecutionRecord,
+		itemIndex: number,
+		agentId?: string,
+	) {
+		const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
+		const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
+		super(
+			node,
+			{ message, execution_id: executionId, status: record.status },
+			{
+				message,
+				description:
+					'The agent run ended without completing. Look at the run in AutoGPT for details.',
+				itemIndex,
+			},
+		);
+		this.itemData = {
+			execution_id: executionId,
+			...(agentId ? { agent_id: agentId } : {}),
+			status: normalizeStatus(record.status),
+			...(record.error ? { platform_error: record.error } : {}),
+		};
+	}
 }
 
 export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
@@ -49,7 +90,7 @@ export async function waitForExecution(
 	executionId: string,
 	itemIndex: number,
 	settings: WaitSettings,
-	run: RunState,
+	run: WaitingRun,
 	agentId?: string,
 ): Promise<IDataObject> {
 	const startedAt = Date.now();
@@ -67,34 +108,23 @@ export async function waitForExecution(
 			if (Date.now() + delay > deadline) break;
 			await sleep(delay);
 			if (run.stopped || cancelSignal?.aborted) {
-				throw new NodeOperationError(this.getNode(), `Stopped waiting for execution ${executionId}`, {
-					itemIndex,
-					description: 'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Stopped waiting for execution ${executionId}`,
+					{
+						itemIndex,
+						description:
+							'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
+					},
+				);
 			}
-			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject & ExecutionRecord;
+			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject &
+				ExecutionRecord;
 			if (agentId && record.agent_id === undefined) record.agent_id = agentId;
 			lastStatus = record.status;
 			if (isTerminalStatus(record.status)) {
 				if (isSuccessStatus(record.status)) return record;
-				const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
-				const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
-				const error = new NodeApiError(
-					this.getNode(),
-					{ message, execution_id: executionId, status: record.status },
-					{
-						message,
-						description: 'The agent run ended without completing. Look at the run in AutoGPT for details.',
-						itemIndex,
-					},
-				);
-				error.context.itemData = {
-					execution_id: executionId,
-					...(agentId ? { agent_id: agentId } : {}),
-					status: normalizeStatus(record.status),
-					...(record.error ? { platform_error: record.error } : {}),
-				};
-				throw error;
+				throw new AgentRunEnded(this.getNode(), executionId, record, itemIndex, agentId);
 			}
 			if (settings.returnOnReview && isReviewStatus(record.status)) return record;
 		}

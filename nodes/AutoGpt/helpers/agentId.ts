@@ -15,23 +15,36 @@ export type AgentIdResult = { ok: true; agentId: string } | { ok: false; reason:
 export function parseAgentId(value: string): AgentIdResult {
 	const text = value.trim();
 	if (!text) {
-		return { ok: false, reason: 'The agent is empty. Enter the agent ID, or paste the agent\'s builder URL from AutoGPT.' };
+		return {
+			ok: false,
+			reason:
+				"The agent is empty. Enter the agent ID, or paste the agent's builder URL from AutoGPT.",
+		};
 	}
 	if (/^https?:\/\//i.test(text)) {
 		let url: URL;
 		try {
 			url = new URL(text);
 		} catch {
-			return { ok: false, reason: `"${text}" is not a valid URL. Paste the builder URL from AutoGPT, e.g. https://platform.agpt.co/build?flowID=…` };
+			return {
+				ok: false,
+				reason: `"${text}" is not a valid URL. Paste the builder URL from AutoGPT, e.g. https://platform.agpt.co/build?flowID=…`,
+			};
 		}
 		const flowId = url.searchParams.get('flowID');
 		if (!flowId || !ID.test(flowId)) {
-			return { ok: false, reason: `The URL "${text}" has no flowID parameter. Open the agent in the AutoGPT builder and copy the address, which ends in ?flowID=…` };
+			return {
+				ok: false,
+				reason: `The URL "${text}" has no flowID parameter. Open the agent in the AutoGPT builder and copy the address, which ends in ?flowID=…`,
+			};
 		}
 		return { ok: true, agentId: flowId };
 	}
 	if (!ID.test(text)) {
-		return { ok: false, reason: `"${text}" is not an agent ID. An ID has only letters, digits, "-" and "_", such as 5f3c…-…` };
+		return {
+			ok: false,
+			reason: `"${text}" is not an agent ID. An ID has only letters, digits, "-" and "_", such as 5f3c…-…`,
+		};
 	}
 	return { ok: true, agentId: text };
 }

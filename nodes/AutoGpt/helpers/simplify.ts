@@ -15,7 +15,8 @@ export function simplifyExecution(record: IDataObject): IDataObject {
 	if (record.outputs && typeof record.outputs === 'object') {
 		const outputs: IDataObject = {};
 		for (const [name, values] of Object.entries(record.outputs as IDataObject)) {
-			outputs[name] = Array.isArray(values) && values.length === 1 ? (values[0] as IDataObject) : values;
+			outputs[name] =
+				Array.isArray(values) && values.length === 1 ? (values[0] as IDataObject) : values;
 		}
 		simplified.outputs = outputs;
 	}

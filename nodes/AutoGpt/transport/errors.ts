@@ -108,7 +108,10 @@ const NETWORK_FAILURES: Record<string, string> = {
 };
 
 /** Words for a failure without an HTTP answer, or undefined when it was no network failure. */
-export function describeNetworkFailure(code: string | undefined, message: string | undefined): string | undefined {
+export function describeNetworkFailure(
+	code: string | undefined,
+	message: string | undefined,
+): string | undefined {
 	if (code && NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
 	if (message && /socket hang up|timeout|timed out|network error/i.test(message)) {
 		return /hang up/i.test(message) ? 'the connection was dropped' : 'the request timed out';

@@ -141,7 +141,11 @@ async function waitForBudget(budget: RateBudget): Promise<void> {
  * the read budget: together they spend it evenly over the window instead of queueing for it.
  * Never longer than until the window resets plus `slackMs`, when a fresh budget comes.
  */
-export async function statusCheckFloorMs(this: PlatformContext, waiting: number, slackMs: number): Promise<number> {
+export async function statusCheckFloorMs(
+	this: PlatformContext,
+	waiting: number,
+	slackMs: number,
+): Promise<number> {
 	const { budgetKey } = await connectionOf(this);
 	const budget = budgetFor(budgetKey, 'read');
 	const now = Date.now();
@@ -157,7 +161,8 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 	const node = this.getNode();
 	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
 	const budget = budgetFor(budgetKey, kind);
-	const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
+	const idempotent =
+		request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -174,9 +179,14 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 		await waitForBudget(budget);
 		let answer: { body: unknown; headers: Record<string, unknown>; statusCode: number };
 		try {
-			answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options, {
-				oauth2: { includeCredentialsOnRefreshOnBody: true },
-			});
+			answer = await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credentialType,
+				options,
+				{
+					oauth2: { includeCredentialsOnRefreshOnBody: true },
+				},
+			);
 		} catch (error) {
 			const failure = readFailure(error);
 			budget.settle(Date.now(), readRateLimitHeaders(failure.headers));
@@ -205,7 +215,10 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 				continue;
 			}
 
-			const text = describeHttpFailure(actionOf(request), failure as { status: number; body?: unknown });
+			const text = describeHttpFailure(
+				actionOf(request),
+				failure as { status: number; body?: unknown },
+			);
 			const hint = request.hints?.[failure.status];
 			if (hint) text.description = hint;
 			if (failure.status >= 500 && !idempotent) {
@@ -217,11 +230,16 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 		budget.settle(Date.now(), readRateLimitHeaders(answer.headers));
 		const parsed = schema.safeParse(answer.statusCode === 204 ? undefined : answer.body);
 		if (!parsed.success) {
-			throw apiError(node, request, {
-				message: `${actionOf(request)}: AutoGPT answered ${answer.statusCode} with an unexpected body (${describeSchemaMismatch(parsed.error)})`,
-				description:
-					'The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
-			}, answer.statusCode);
+			throw apiError(
+				node,
+				request,
+				{
+					message: `${actionOf(request)}: AutoGPT answered ${answer.statusCode} with an unexpected body (${describeSchemaMismatch(parsed.error)})`,
+					description:
+						'The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
+				},
+				answer.statusCode,
+			);
 		}
 		return parsed.data as z.infer<S>;
 	}

@@ -44,7 +44,8 @@ export class RateBudget {
 	/** Milliseconds to wait before the next request may be sent; 0 means send now and call `spend`. */
 	delayMs(nowMs: number): number {
 		if (nowMs < this.blockedUntilMs) return this.blockedUntilMs - nowMs;
-		if (this.remaining === undefined) return this.inFlight > 0 && !this.unlimited ? PROBE_WAIT_MS : 0;
+		if (this.remaining === undefined)
+			return this.inFlight > 0 && !this.unlimited ? PROBE_WAIT_MS : 0;
 		if (nowMs >= this.resetAtMs) {
 			this.forgetWindow();
 			return 0;
@@ -129,17 +130,28 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 	return value === undefined || value === null ? undefined : String(value);
 }
 
-export function readRateLimitHeaders(headers: Record<string, unknown> | undefined): RateLimitHeaders {
+export function readRateLimitHeaders(
+	headers: Record<string, unknown> | undefined,
+): RateLimitHeaders {
 	const remaining = Number(header(headers, 'x-ratelimit-remaining'));
 	const reset = Number(header(headers, 'x-ratelimit-reset'));
 	return {
-		remaining: Number.isFinite(remaining) && header(headers, 'x-ratelimit-remaining') !== undefined ? remaining : undefined,
-		resetAtMs: Number.isFinite(reset) && header(headers, 'x-ratelimit-reset') !== undefined ? reset * 1000 : undefined,
+		remaining:
+			Number.isFinite(remaining) && header(headers, 'x-ratelimit-remaining') !== undefined
+				? remaining
+				: undefined,
+		resetAtMs:
+			Number.isFinite(reset) && header(headers, 'x-ratelimit-reset') !== undefined
+				? reset * 1000
+				: undefined,
 	};
 }
 
 /** How long a 429 asks us to wait: Retry-After (seconds or an HTTP date), else until the reset. */
-export function retryAfterMs(headers: Record<string, unknown> | undefined, nowMs: number): number | undefined {
+export function retryAfterMs(
+	headers: Record<string, unknown> | undefined,
+	nowMs: number,
+): number | undefined {
 	const retryAfter = header(headers, 'retry-after');
 	if (retryAfter !== undefined) {
 		const seconds = Number(retryAfter);

@@ -36,7 +36,9 @@ export const capabilities = z
 		user_id: z.string(),
 		client_id: z.string().nullable().optional(),
 		grants: z.array(
-			z.object({ grant_id: z.string(), provider: z.string(), scopes: z.array(z.string()) }).passthrough(),
+			z
+				.object({ grant_id: z.string(), provider: z.string(), scopes: z.array(z.string()) })
+				.passthrough(),
 		),
 		available_scopes: z.array(z.string()),
 	})

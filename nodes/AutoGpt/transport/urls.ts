@@ -9,9 +9,14 @@ function trimSlashes(url: string): string {
 	return url.trim().replace(/\/+$/, '');
 }
 
-export function resolvePlatformUrls(credentials: { platformUrl?: unknown; apiUrl?: unknown }): PlatformUrls {
+export function resolvePlatformUrls(credentials: {
+	platformUrl?: unknown;
+	apiUrl?: unknown;
+}): PlatformUrls {
 	const platformUrl = trimSlashes(String(credentials.platformUrl || 'https://platform.agpt.co'));
-	const apiUrl = credentials.apiUrl ? trimSlashes(String(credentials.apiUrl)) : `${platformUrl}/api/external/v1`;
+	const apiUrl = credentials.apiUrl
+		? trimSlashes(String(credentials.apiUrl))
+		: `${platformUrl}/api/external/v1`;
 	return { platformUrl, apiUrl };
 }
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { authenticationProperty } from '../AutoGpt/transport/authentication';
+import { authenticationProperty } from '../transport/authentication';
 
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
 import { DELIVERY_EVENTS, type DeliveryEvent } from './verification/payload';

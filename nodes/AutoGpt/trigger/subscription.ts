@@ -5,15 +5,13 @@ import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { noContent, platformRequest } from '../AutoGpt/transport';
-import { createdSubscription, subscriptionList } from '../AutoGpt/transport/schemas';
+import { noContent, platformRequest } from '../transport';
+import { createdSubscription, subscriptionList } from '../transport/schemas';
 import { subscribedEvents, type Registration } from './description';
 
 export interface SubscriptionState {
 	subscriptionId?: string;
 	subscriptionSecret?: string;
-	subscriptionUrl?: string;
-	subscriptionEvents?: string[];
 }
 
 type Subscription = z.infer<typeof subscriptionList>[number];
@@ -42,8 +40,6 @@ export function subscriptionState(context: IHookFunctions): SubscriptionState & 
 function clearState(state: SubscriptionState & IDataObject): void {
 	delete state.subscriptionId;
 	delete state.subscriptionSecret;
-	delete state.subscriptionUrl;
-	delete state.subscriptionEvents;
 }
 
 function sameEvents(left: string[], right: string[]): boolean {
@@ -196,8 +192,6 @@ export async function createSubscription(this: IHookFunctions): Promise<boolean>
 	const state = subscriptionState(this);
 	state.subscriptionId = created.value.id;
 	state.subscriptionSecret = created.value.secret;
-	state.subscriptionUrl = webhookUrl;
-	state.subscriptionEvents = events;
 	return true;
 }
 

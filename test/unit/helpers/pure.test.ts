@@ -2,14 +2,28 @@ import { parseAgentId } from '../../../nodes/AutoGpt/helpers/agentId';
 import { nextPollDelayMs } from '../../../nodes/AutoGpt/helpers/pollSchedule';
 import { simplifyExecution } from '../../../nodes/AutoGpt/helpers/simplify';
 import { isReviewStatus, isTerminalStatus } from '../../../nodes/AutoGpt/helpers/status';
-import { describeHttpFailure, describeNetworkFailure, platformWords, redactSecrets } from '../../../nodes/AutoGpt/transport/errors';
-import { RateBudget, readRateLimitHeaders, retryAfterMs } from '../../../nodes/AutoGpt/transport/rateBudget';
+import {
+	describeHttpFailure,
+	describeNetworkFailure,
+	platformWords,
+	redactSecrets,
+} from '../../../nodes/AutoGpt/transport/errors';
+import {
+	RateBudget,
+	readRateLimitHeaders,
+	retryAfterMs,
+} from '../../../nodes/AutoGpt/transport/rateBudget';
 import { buildConnectUrl, resolvePlatformUrls } from '../../../nodes/AutoGpt/transport/urls';
 
 describe('statuses', () => {
-	test.each(['COMPLETED', 'completed', 'Failed', 'TERMINATED'])('%s is terminal', (status) => expect(isTerminalStatus(status)).toBe(true));
-	test.each(['QUEUED', 'running', 'REVIEW', 'INCOMPLETE'])('%s is not terminal', (status) => expect(isTerminalStatus(status)).toBe(false));
-	test('review in either case', () => expect([isReviewStatus('REVIEW'), isReviewStatus('review')]).toEqual([true, true]));
+	test.each(['COMPLETED', 'completed', 'Failed', 'TERMINATED'])('%s is terminal', (status) =>
+		expect(isTerminalStatus(status)).toBe(true),
+	);
+	test.each(['QUEUED', 'running', 'REVIEW', 'INCOMPLETE'])('%s is not terminal', (status) =>
+		expect(isTerminalStatus(status)).toBe(false),
+	);
+	test('review in either case', () =>
+		expect([isReviewStatus('REVIEW'), isReviewStatus('review')]).toEqual([true, true]));
 });
 
 describe('agent IDs', () => {
@@ -44,24 +58,37 @@ describe('poll schedule', () => {
 describe('error words', () => {
 	test.each([
 		[{ detail: 'Agent not found' }, 'Agent not found'],
-		[{ detail: [{ loc: ['body', 'inputs'], msg: 'field required', type: 'missing' }] }, 'body.inputs: field required'],
+		[
+			{ detail: [{ loc: ['body', 'inputs'], msg: 'field required', type: 'missing' }] },
+			'body.inputs: field required',
+		],
 		[{ error: 'invalid_grant', error_description: 'Code expired' }, 'invalid_grant: Code expired'],
-		[{ detail: { error: 'invalid_client', error_description: 'Unknown client' } }, 'invalid_client: Unknown client'],
+		[
+			{ detail: { error: 'invalid_client', error_description: 'Unknown client' } },
+			'invalid_client: Unknown client',
+		],
 		['{"detail":"as text"}', 'as text'],
 		['<html>oops</html>', '<html>oops</html>'],
 		[undefined, undefined],
 	])('%j', (body, words) => expect(platformWords(body)).toBe(words));
 
 	test('a message has the action, status and words; secrets are masked', () => {
-		expect(describeHttpFailure('Could not get grant g', { status: 404, body: { detail: 'Grant not found' } }).message).toBe(
-			'Could not get grant g: AutoGPT answered 404 Not Found — Grant not found',
+		expect(
+			describeHttpFailure('Could not get grant g', {
+				status: 404,
+				body: { detail: 'Grant not found' },
+			}).message,
+		).toBe('Could not get grant g: AutoGPT answered 404 Not Found — Grant not found');
+		expect(redactSecrets('key agpt_abcDEF_123 and Bearer eyJ.x-y')).toBe(
+			'key agpt_*** and Bearer ***',
 		);
-		expect(redactSecrets('key agpt_abcDEF_123 and Bearer eyJ.x-y')).toBe('key agpt_*** and Bearer ***');
 	});
 
 	test('network failures in words, other failures are not network failures', () => {
 		expect(describeNetworkFailure('ECONNRESET', undefined)).toBe('the connection was dropped');
-		expect(describeNetworkFailure(undefined, 'timeout of 30000ms exceeded')).toBe('the request timed out');
+		expect(describeNetworkFailure(undefined, 'timeout of 30000ms exceeded')).toBe(
+			'the request timed out',
+		);
 		expect(describeNetworkFailure(undefined, 'OAuth credentials not connected')).toBeUndefined();
 	});
 });
@@ -127,10 +154,14 @@ describe('rate budget', () => {
 	});
 
 	test('headers', () => {
-		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '100' })).toEqual({ remaining: 7, resetAtMs: 100_000 });
+		expect(
+			readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '100' }),
+		).toEqual({ remaining: 7, resetAtMs: 100_000 });
 		expect(readRateLimitHeaders({})).toEqual({ remaining: undefined, resetAtMs: undefined });
 		expect(retryAfterMs({ 'retry-after': '3' }, 0)).toBe(3000);
-		expect(retryAfterMs({ 'x-ratelimit-reset': '10', 'x-ratelimit-remaining': '0' }, 4000)).toBe(6000);
+		expect(retryAfterMs({ 'x-ratelimit-reset': '10', 'x-ratelimit-remaining': '0' }, 4000)).toBe(
+			6000,
+		);
 	});
 });
 
@@ -140,20 +171,39 @@ describe('URLs', () => {
 			platformUrl: 'https://p.example',
 			apiUrl: 'https://p.example/api/external/v1',
 		});
-		expect(resolvePlatformUrls({ platformUrl: 'https://p.example', apiUrl: 'https://api.example/external-api/v1/' }).apiUrl).toBe(
-			'https://api.example/external-api/v1',
-		);
+		expect(
+			resolvePlatformUrls({
+				platformUrl: 'https://p.example',
+				apiUrl: 'https://api.example/external-api/v1/',
+			}).apiUrl,
+		).toBe('https://api.example/external-api/v1');
 	});
 
 	test('connect link', () => {
 		expect(
-			buildConnectUrl({ platformUrl: 'https://p.example', provider: 'google', clientId: 'c 1', scopes: ['google:gmail.send'], nonce: 'n', redirectOrigin: 'https://a.example' }),
-		).toBe('https://p.example/connect/google?client_id=c+1&scopes=google%3Agmail.send&nonce=n&redirect_origin=https%3A%2F%2Fa.example');
+			buildConnectUrl({
+				platformUrl: 'https://p.example',
+				provider: 'google',
+				clientId: 'c 1',
+				scopes: ['google:gmail.send'],
+				nonce: 'n',
+				redirectOrigin: 'https://a.example',
+			}),
+		).toBe(
+			'https://p.example/connect/google?client_id=c+1&scopes=google%3Agmail.send&nonce=n&redirect_origin=https%3A%2F%2Fa.example',
+		);
 	});
 });
 
 test('simplify unwraps one-value lists only', () => {
-	expect(simplifyExecution({ execution_id: 'e', status: 'COMPLETED', outputs: { a: ['x'], b: ['y', 'z'], c: [] }, started_at: 't' })).toEqual({
+	expect(
+		simplifyExecution({
+			execution_id: 'e',
+			status: 'COMPLETED',
+			outputs: { a: ['x'], b: ['y', 'z'], c: [] },
+			started_at: 't',
+		}),
+	).toEqual({
 		execution_id: 'e',
 		status: 'completed',
 		outputs: { a: 'x', b: ['y', 'z'], c: [] },

@@ -6,7 +6,8 @@ import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../../help
 
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
-const credentials = () => new TestCredentialsHelper({ autoGptApi: apiKeyCredentials('agpt_secret_key_123', PLATFORM) });
+const credentials = () =>
+	new TestCredentialsHelper({ autoGptApi: apiKeyCredentials('agpt_secret_key_123', PLATFORM) });
 
 const executeParameters = (extra: Record<string, unknown> = {}) => ({
 	resource: 'agent',
@@ -29,47 +30,125 @@ describe('Agent → Execute', () => {
 		const scope = nock(API, { reqheaders: { 'x-api-key': 'agpt_secret_key_123' } })
 			.post('/executions/agents/agent-1/execute', { inputs: { topic: 'n8n' } })
 			.reply(200, { execution_id: 'ex-1', status: 'queued', message: 'Execution started' });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ waitForCompletion: false }) });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ waitForCompletion: false }),
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toEqual([
-			{ json: { execution_id: 'ex-1', status: 'queued', message: 'Execution started', agent_id: 'agent-1' }, pairedItem: { item: 0 } },
+			{
+				json: {
+					execution_id: 'ex-1',
+					status: 'queued',
+					message: 'Execution started',
+					agent_id: 'agent-1',
+				},
+				pairedItem: { item: 0 },
+			},
 		]);
 		expect(scope.isDone()).toBe(true);
 	});
 
-	test.each([['COMPLETED'], ['completed']])('waits for %s and returns simplified outputs', async (completed) => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-1', status: 'queued' });
-		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: completed.replace(/completed/i, (s) => (s === 'COMPLETED' ? 'RUNNING' : 'running')) });
-		nock(API)
-			.get('/executions/ex-1')
-			.reply(200, { execution_id: 'ex-1', status: completed, started_at: '2026-11-22T20:00:00.123456+00:00', completed_at: '2026-11-22T20:00:03.000001+00:00', outputs: { answer: ['42'], items: [1, 2] }, error: null });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters() });
-		expect(result.error).toBeUndefined();
-		expect(result.items).toEqual([
-			{ json: { execution_id: 'ex-1', agent_id: 'agent-1', status: 'completed', outputs: { answer: '42', items: [1, 2] } }, pairedItem: { item: 0 } },
-		]);
-	});
+	test.each([['COMPLETED'], ['completed']])(
+		'waits for %s and returns simplified outputs',
+		async (completed) => {
+			nock(API)
+				.post('/executions/agents/agent-1/execute')
+				.reply(200, { execution_id: 'ex-1', status: 'queued' });
+			nock(API)
+				.get('/executions/ex-1')
+				.reply(200, {
+					execution_id: 'ex-1',
+					status: completed.replace(/completed/i, (s) =>
+						s === 'COMPLETED' ? 'RUNNING' : 'running',
+					),
+				});
+			nock(API)
+				.get('/executions/ex-1')
+				.reply(200, {
+					execution_id: 'ex-1',
+					status: completed,
+					started_at: '2026-11-22T20:00:00.123456+00:00',
+					completed_at: '2026-11-22T20:00:03.000001+00:00',
+					outputs: { answer: ['42'], items: [1, 2] },
+					error: null,
+				});
+			const result = await runAutoGpt({
+				credentials: credentials(),
+				parameters: executeParameters(),
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items).toEqual([
+				{
+					json: {
+						execution_id: 'ex-1',
+						agent_id: 'agent-1',
+						status: 'completed',
+						outputs: { answer: '42', items: [1, 2] },
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+		},
+	);
 
 	test('Simplify off returns the whole record', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-1', status: 'queued' });
-		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: 'COMPLETED', started_at: null, completed_at: 'x', outputs: { a: ['b'] }, error: null });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ simplify: false }) });
-		expect(result.items[0].json).toEqual({ execution_id: 'ex-1', agent_id: 'agent-1', status: 'COMPLETED', started_at: null, completed_at: 'x', outputs: { a: ['b'] }, error: null });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-1', status: 'queued' });
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(200, {
+				execution_id: 'ex-1',
+				status: 'COMPLETED',
+				started_at: null,
+				completed_at: 'x',
+				outputs: { a: ['b'] },
+				error: null,
+			});
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ simplify: false }),
+		});
+		expect(result.items[0].json).toEqual({
+			execution_id: 'ex-1',
+			agent_id: 'agent-1',
+			status: 'COMPLETED',
+			started_at: null,
+			completed_at: 'x',
+			outputs: { a: ['b'] },
+			error: null,
+		});
 	});
 
 	test('a failed agent raises an error naming the execution and the platform error', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-9', status: 'queued' });
-		nock(API).get('/executions/ex-9').reply(200, { execution_id: 'ex-9', status: 'FAILED', error: 'Tool crashed' });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters() });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-9', status: 'queued' });
+		nock(API)
+			.get('/executions/ex-9')
+			.reply(200, { execution_id: 'ex-9', status: 'FAILED', error: 'Tool crashed' });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters(),
+		});
 		expect(result.error?.message).toBe('Execution ex-9 of agent agent-1 failed: Tool crashed');
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});
 
 	test('under Continue On Fail a failed agent becomes an item with error and the run goes on', async () => {
-		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'a' } }).reply(200, { execution_id: 'ex-a', status: 'queued' });
-		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'b' } }).reply(200, { execution_id: 'ex-b', status: 'queued' });
-		nock(API).get('/executions/ex-a').reply(200, { execution_id: 'ex-a', status: 'failed', error: 'boom' });
-		nock(API).get('/executions/ex-b').reply(200, { execution_id: 'ex-b', status: 'completed', outputs: { topic: ['b'] } });
+		nock(API)
+			.post('/executions/agents/agent-1/execute', { inputs: { topic: 'a' } })
+			.reply(200, { execution_id: 'ex-a', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute', { inputs: { topic: 'b' } })
+			.reply(200, { execution_id: 'ex-b', status: 'queued' });
+		nock(API)
+			.get('/executions/ex-a')
+			.reply(200, { execution_id: 'ex-a', status: 'failed', error: 'boom' });
+		nock(API)
+			.get('/executions/ex-b')
+			.reply(200, { execution_id: 'ex-b', status: 'completed', outputs: { topic: ['b'] } });
 		const result = await runAutoGpt({
 			credentials: credentials(),
 			parameters: executeParameters(),
@@ -79,74 +158,127 @@ describe('Agent → Execute', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items).toEqual([
 			{
-				json: expect.objectContaining({ execution_id: 'ex-a', status: 'failed', platform_error: 'boom', error: 'Execution ex-a of agent agent-1 failed: boom' }),
+				json: expect.objectContaining({
+					execution_id: 'ex-a',
+					status: 'failed',
+					platform_error: 'boom',
+					error: 'Execution ex-a of agent agent-1 failed: boom',
+				}),
 				pairedItem: { item: 0 },
 			},
-			{ json: { execution_id: 'ex-b', agent_id: 'agent-1', status: 'completed', outputs: { topic: 'b' } }, pairedItem: { item: 1 } },
+			{
+				json: {
+					execution_id: 'ex-b',
+					agent_id: 'agent-1',
+					status: 'completed',
+					outputs: { topic: 'b' },
+				},
+				pairedItem: { item: 1 },
+			},
 		]);
 	});
 
 	test('without Continue On Fail the first failing item is reported, and the others stop waiting', async () => {
-		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'slow' } }).reply(200, { execution_id: 'ex-slow', status: 'queued' });
-		nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: 'bad' } }).reply(200, { execution_id: 'ex-bad', status: 'queued' });
-		nock(API).get('/executions/ex-slow').times(20).reply(200, { execution_id: 'ex-slow', status: 'RUNNING' });
-		nock(API).get('/executions/ex-bad').reply(200, { execution_id: 'ex-bad', status: 'FAILED', error: 'boom' });
-		const started = Date.now();
+		nock(API)
+			.post('/executions/agents/agent-1/execute', { inputs: { topic: 'slow' } })
+			.reply(200, { execution_id: 'ex-slow', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute', { inputs: { topic: 'bad' } })
+			.reply(200, { execution_id: 'ex-bad', status: 'queued' });
+		// Never ends: with a one-hour timeout, only the other item's failure can end its wait.
+		nock(API)
+			.get('/executions/ex-slow')
+			.reply(200, { execution_id: 'ex-slow', status: 'RUNNING' })
+			.persist();
+		nock(API)
+			.get('/executions/ex-bad')
+			.reply(200, { execution_id: 'ex-bad', status: 'FAILED', error: 'boom' });
 		const result = await runAutoGpt({
 			credentials: credentials(),
-			parameters: executeParameters(),
+			parameters: executeParameters({ options: { timeout: 3600, pollInterval: 0.25 } }),
 			inputItems: [{ topic: 'slow' }, { topic: 'bad' }],
 		});
 		expect(result.error?.message).toBe('Execution ex-bad of agent agent-1 failed: boom');
 		expect(result.error?.context?.itemIndex).toBe(1);
-		// The slow item stops at its next check instead of waiting for the 10 s timeout.
-		expect(Date.now() - started).toBeLessThan(3000);
+		nock.cleanAll();
 	});
 
 	test('a terminated execution is an error too', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-t', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-t', status: 'queued' });
 		nock(API).get('/executions/ex-t').reply(200, { execution_id: 'ex-t', status: 'TERMINATED' });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters() });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters(),
+		});
 		expect(result.error?.message).toBe('Execution ex-t of agent agent-1 was terminated');
 	});
 
 	test('REVIEW is returned at once by default', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-r', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-r', status: 'queued' });
 		nock(API).get('/executions/ex-r').reply(200, { execution_id: 'ex-r', status: 'REVIEW' });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters() });
-		expect(result.items[0].json).toEqual({ execution_id: 'ex-r', agent_id: 'agent-1', status: 'review' });
-	});
-
-	test('gives up after the timeout with the last status and what to do', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-s', status: 'queued' });
-		nock(API).get('/executions/ex-s').times(20).reply(200, { execution_id: 'ex-s', status: 'RUNNING' });
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ options: { timeout: 1, pollInterval: 0.25 } }) });
-		expect(result.error?.message).toBe('Execution ex-s did not finish within 1 seconds (last status: RUNNING)');
-		expect(result.error?.description).toMatch(/Execution → Wait/);
-	});
-
-	test('five items are awaited concurrently: wall time tracks the slowest, not the sum', async () => {
-		const readyAt = Date.now() + 1200;
-		for (let i = 0; i < 5; i++) {
-			nock(API).post('/executions/agents/agent-1/execute', { inputs: { topic: `t${i}` } }).reply(200, { execution_id: `ex-${i}`, status: 'queued' });
-			nock(API)
-				.get(`/executions/ex-${i}`)
-				.times(30)
-				.reply(() => [200, Date.now() >= readyAt ? { execution_id: `ex-${i}`, status: 'COMPLETED', outputs: { topic: [`t${i}`] } } : { execution_id: `ex-${i}`, status: 'RUNNING' }]);
-		}
-		const started = Date.now();
 		const result = await runAutoGpt({
 			credentials: credentials(),
 			parameters: executeParameters(),
+		});
+		expect(result.items[0].json).toEqual({
+			execution_id: 'ex-r',
+			agent_id: 'agent-1',
+			status: 'review',
+		});
+	});
+
+	test('gives up after the timeout with the last status and what to do', async () => {
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-s', status: 'queued' });
+		nock(API)
+			.get('/executions/ex-s')
+			.times(20)
+			.reply(200, { execution_id: 'ex-s', status: 'RUNNING' });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ options: { timeout: 1, pollInterval: 0.25 } }),
+		});
+		expect(result.error?.message).toBe(
+			'Execution ex-s did not finish within 1 seconds (last status: RUNNING)',
+		);
+		expect(result.error?.description).toMatch(/Execution → Wait/);
+	});
+
+	test('five items are awaited concurrently: no run is reported done until all five have started', async () => {
+		// Awaited one after another, the first item would wait for runs that never start and time out.
+		let started = 0;
+		for (let i = 0; i < 5; i++) {
+			nock(API)
+				.post('/executions/agents/agent-1/execute', { inputs: { topic: `t${i}` } })
+				.reply(() => {
+					started++;
+					return [200, { execution_id: `ex-${i}`, status: 'queued' }];
+				});
+			nock(API)
+				.get(`/executions/ex-${i}`)
+				.reply(() => [
+					200,
+					started === 5
+						? { execution_id: `ex-${i}`, status: 'COMPLETED', outputs: { topic: [`t${i}`] } }
+						: { execution_id: `ex-${i}`, status: 'RUNNING' },
+				])
+				.persist();
+		}
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ options: { timeout: 5, pollInterval: 0.25 } }),
 			inputItems: [0, 1, 2, 3, 4].map((i) => ({ topic: `t${i}` })),
 		});
-		const elapsed = Date.now() - started;
+		nock.cleanAll();
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => [item.json.outputs, item.pairedItem])).toEqual(
 			[0, 1, 2, 3, 4].map((i) => [{ topic: `t${i}` }, { item: i }]),
 		);
-		// One agent run is 1.2 s; five in a row would be 6 s.
-		expect(elapsed).toBeLessThan(3000);
 	});
 });
 
@@ -155,24 +287,39 @@ describe('Agent → Execute input checks', () => {
 		['[1,2]', 'Inputs (JSON) must be a JSON object'],
 		['{"a":', /^Inputs \(JSON\) is not valid JSON/],
 	])('inputs %s are refused with the item index', async (inputsJson, message) => {
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ inputsJson }) });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ inputsJson }),
+		});
 		expect(result.error?.message).toMatch(message);
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});
 
 	test('an empty agent ID names the fix', async () => {
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ agent: { __rl: true, mode: 'id', value: '={{ $json.agentId }}' } }) });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({
+				agent: { __rl: true, mode: 'id', value: '={{ $json.agentId }}' },
+			}),
+		});
 		expect(result.error?.message).toBe('The agent is not valid');
 		expect(result.error?.description).toMatch(/Enter the agent ID/);
 	});
 
 	test('the agent ID is taken from a pasted builder URL', async () => {
-		nock(API).post('/executions/agents/5f3c9a1e-0000-4000-8000-000000000001/execute').reply(200, { execution_id: 'ex-u', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/5f3c9a1e-0000-4000-8000-000000000001/execute')
+			.reply(200, { execution_id: 'ex-u', status: 'queued' });
 		const result = await runAutoGpt({
 			credentials: credentials(),
 			parameters: executeParameters({
 				waitForCompletion: false,
-				agent: { __rl: true, mode: 'url', value: 'https://platform.agpt.co/build?flowID=5f3c9a1e-0000-4000-8000-000000000001&flowVersion=2' },
+				agent: {
+					__rl: true,
+					mode: 'url',
+					value:
+						'https://platform.agpt.co/build?flowID=5f3c9a1e-0000-4000-8000-000000000001&flowVersion=2',
+				},
 			}),
 		});
 		expect(result.error).toBeUndefined();
@@ -182,7 +329,9 @@ describe('Agent → Execute input checks', () => {
 	test('a URL without flowID is refused', async () => {
 		const result = await runAutoGpt({
 			credentials: credentials(),
-			parameters: executeParameters({ agent: { __rl: true, mode: 'id', value: '={{ "https://platform.agpt.co/library?x=1" }}' } }),
+			parameters: executeParameters({
+				agent: { __rl: true, mode: 'id', value: '={{ "https://platform.agpt.co/library?x=1" }}' },
+			}),
 		});
 		expect(result.error?.context?.itemIndex).toBe(0);
 		expect(`${result.error?.message} ${result.error?.description}`).toMatch(/flowID/);
@@ -201,7 +350,12 @@ describe('Agent → Execute input checks', () => {
 			parameters: executeParameters({
 				waitForCompletion: false,
 				inputSource: 'fields',
-				inputFields: { input: [{ name: 'topic', value: 'cats' }, { name: 'tone', value: 'dry' }] },
+				inputFields: {
+					input: [
+						{ name: 'topic', value: 'cats' },
+						{ name: 'tone', value: 'dry' },
+					],
+				},
 				grantIds: ['g-1', 'g-2'],
 				webhookUrl: 'https://n8n.example.com/webhook/abc',
 			}),
@@ -211,7 +365,10 @@ describe('Agent → Execute input checks', () => {
 	});
 
 	test('a malformed webhook URL is refused before any request', async () => {
-		const result = await runAutoGpt({ credentials: credentials(), parameters: executeParameters({ webhookUrl: 'not a url' }) });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ webhookUrl: 'not a url' }),
+		});
 		expect(result.error?.message).toBe('Webhook URL "not a url" is not a valid http(s) URL');
 	});
 });

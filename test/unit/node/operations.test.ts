@@ -1,13 +1,24 @@
 import nock from 'nock';
 
-import { apiKeyCredentials, oauthCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
+import {
+	apiKeyCredentials,
+	oauthCredentials,
+	runAutoGpt,
+	TestCredentialsHelper,
+} from '../../helpers/workflow';
 
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
-const apiKey = () => new TestCredentialsHelper({ autoGptApi: apiKeyCredentials('agpt_key', PLATFORM) });
+const apiKey = () =>
+	new TestCredentialsHelper({ autoGptApi: apiKeyCredentials('agpt_key', PLATFORM) });
 const oauth = () =>
 	new TestCredentialsHelper({
-		autoGptOAuth2Api: oauthCredentials({ platformUrl: PLATFORM, clientId: 'client-1', clientSecret: 'secret', accessToken: 'token' }),
+		autoGptOAuth2Api: oauthCredentials({
+			platformUrl: PLATFORM,
+			clientId: 'client-1',
+			clientSecret: 'secret',
+			accessToken: 'token',
+		}),
 	});
 
 const grant = (id: string, provider: string) => ({
@@ -29,22 +40,37 @@ afterAll(() => nock.enableNetConnect());
 describe('Execution', () => {
 	test('Get returns the record for each item, paired', async () => {
 		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: 'RUNNING' });
-		nock(API).get('/executions/ex-2').reply(200, { execution_id: 'ex-2', status: 'COMPLETED', outputs: { x: [1] } });
+		nock(API)
+			.get('/executions/ex-2')
+			.reply(200, { execution_id: 'ex-2', status: 'COMPLETED', outputs: { x: [1] } });
 		const result = await runAutoGpt({
 			credentials: apiKey(),
-			parameters: { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}', simplify: false },
+			parameters: {
+				resource: 'execution',
+				operation: 'get',
+				executionId: '={{ $json.id }}',
+				simplify: false,
+			},
 			inputItems: [{ id: 'ex-1' }, { id: 'ex-2' }],
 		});
 		expect(result.items).toEqual([
 			{ json: { execution_id: 'ex-1', status: 'RUNNING' }, pairedItem: { item: 0 } },
-			{ json: { execution_id: 'ex-2', status: 'COMPLETED', outputs: { x: [1] } }, pairedItem: { item: 1 } },
+			{
+				json: { execution_id: 'ex-2', status: 'COMPLETED', outputs: { x: [1] } },
+				pairedItem: { item: 1 },
+			},
 		]);
 	});
 
 	test('Get of an unknown execution says 404 and what to check', async () => {
 		nock(API).get('/executions/nope').reply(404, { detail: 'Execution not found' });
-		const result = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'get', executionId: 'nope' } });
-		expect(result.error?.message).toBe('Could not get execution nope: AutoGPT answered 404 Not Found — Execution not found');
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'execution', operation: 'get', executionId: 'nope' },
+		});
+		expect(result.error?.message).toBe(
+			'Could not get execution nope: AutoGPT answered 404 Not Found — Execution not found',
+		);
 		expect(result.error?.description).toMatch(/Check the ID/);
 		expect(result.error?.httpCode).toBe('404');
 	});
@@ -58,7 +84,10 @@ describe('Execution', () => {
 			continueOnFail: true,
 		});
 		expect(result.items[1]).toEqual({
-			json: { error: 'Execution ID is empty', description: 'Map the execution_id returned by Execute Agent into Execution ID.' },
+			json: {
+				error: 'Execution ID is empty',
+				description: 'Map the execution_id returned by Execute Agent into Execution ID.',
+			},
 			pairedItem: { item: 1 },
 		});
 	});
@@ -66,25 +95,50 @@ describe('Execution', () => {
 	test('Wait polls until the end', async () => {
 		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: 'queued' });
 		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: 'running' });
-		nock(API).get('/executions/ex-1').reply(200, { execution_id: 'ex-1', status: 'completed', outputs: { answer: ['done'] } });
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(200, { execution_id: 'ex-1', status: 'completed', outputs: { answer: ['done'] } });
 		const result = await runAutoGpt({
 			credentials: apiKey(),
-			parameters: { resource: 'execution', operation: 'wait', executionId: 'ex-1', options: { pollInterval: 0.25 } },
+			parameters: {
+				resource: 'execution',
+				operation: 'wait',
+				executionId: 'ex-1',
+				options: { pollInterval: 0.25 },
+			},
 		});
-		expect(result.items[0].json).toEqual({ execution_id: 'ex-1', status: 'completed', outputs: { answer: 'done' } });
+		expect(result.items[0].json).toEqual({
+			execution_id: 'ex-1',
+			status: 'completed',
+			outputs: { answer: 'done' },
+		});
 	});
 
 	test('Cancel returns the platform answer', async () => {
-		nock(API).post('/executions/ex-1/cancel').reply(200, { message: 'Execution terminated', execution_id: 'ex-1' });
-		const result = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'cancel', executionId: 'ex-1' } });
+		nock(API)
+			.post('/executions/ex-1/cancel')
+			.reply(200, { message: 'Execution terminated', execution_id: 'ex-1' });
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'execution', operation: 'cancel', executionId: 'ex-1' },
+		});
 		expect(result.items[0].json).toEqual({ message: 'Execution terminated', execution_id: 'ex-1' });
 	});
 
 	test('Cancel of an ended execution is a clear error', async () => {
-		nock(API).post('/executions/ex-1/cancel').reply(400, { detail: 'Cannot cancel execution with status COMPLETED' });
-		const result = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'cancel', executionId: 'ex-1' } });
-		expect(result.error?.message).toBe('Could not cancel execution ex-1: AutoGPT answered 400 Bad Request — Cannot cancel execution with status COMPLETED');
-		expect(result.error?.description).toMatch(/Only a queued or running execution can be cancelled/);
+		nock(API)
+			.post('/executions/ex-1/cancel')
+			.reply(400, { detail: 'Cannot cancel execution with status COMPLETED' });
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'execution', operation: 'cancel', executionId: 'ex-1' },
+		});
+		expect(result.error?.message).toBe(
+			'Could not cancel execution ex-1: AutoGPT answered 400 Bad Request — Cannot cancel execution with status COMPLETED',
+		);
+		expect(result.error?.description).toMatch(
+			/Only a queued or running execution can be cancelled/,
+		);
 	});
 });
 
@@ -92,64 +146,114 @@ describe('Grant', () => {
 	const grants = [grant('g-1', 'google'), grant('g-2', 'github'), grant('g-3', 'notion')];
 
 	test('Get Many with a limit', async () => {
-		nock(API, { reqheaders: { authorization: 'Bearer token' } }).get('/grants/').reply(200, grants);
+		nock(API, { reqheaders: { authorization: 'Bearer token' } })
+			.get('/grants/')
+			.reply(200, grants);
 		const result = await runAutoGpt({
 			credentials: oauth(),
 			parameters: { authentication: 'oAuth2', resource: 'grant', operation: 'getAll', limit: 2 },
 		});
 		expect(result.items.map((item) => item.json.id)).toEqual(['g-1', 'g-2']);
-		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
 	});
 
 	test('Get Many with Return All', async () => {
 		nock(API).get('/grants/').reply(200, grants);
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'grant', operation: 'getAll', returnAll: true },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'getAll',
+				returnAll: true,
+			},
 		});
 		expect(result.items).toHaveLength(3);
 	});
 
 	test('grants with an API key: the 403 says what to change', async () => {
 		nock(API).get('/grants/').reply(403, { detail: 'Grants require an OAuth client' });
-		const result = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'grant', operation: 'getAll' } });
-		expect(result.error?.message).toBe('Could not list grants: AutoGPT answered 403 Forbidden — Grants require an OAuth client');
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'grant', operation: 'getAll' },
+		});
+		expect(result.error?.message).toBe(
+			'Could not list grants: AutoGPT answered 403 Forbidden — Grants require an OAuth client',
+		);
 	});
 
 	test('Get one grant', async () => {
-		const detail = { ...grant('g-1', 'google'), credential_id: 'c-1', updated_at: null, revoked_at: null };
+		const detail = {
+			...grant('g-1', 'google'),
+			credential_id: 'c-1',
+			updated_at: null,
+			revoked_at: null,
+		};
 		nock(API).get('/grants/g-1').reply(200, detail);
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'grant', operation: 'get', grantId: { __rl: true, mode: 'id', value: 'g-1' } },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'get',
+				grantId: { __rl: true, mode: 'id', value: 'g-1' },
+			},
 		});
 		expect(result.items[0].json).toEqual(detail);
 	});
 
 	test('Delete Credential', async () => {
-		nock(API).delete('/grants/g-1/credential').reply(200, { message: 'Credential deleted successfully' });
+		nock(API)
+			.delete('/grants/g-1/credential')
+			.reply(200, { message: 'Credential deleted successfully' });
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'grant', operation: 'deleteCredential', grantId: { __rl: true, mode: 'list', value: 'g-1' } },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'deleteCredential',
+				grantId: { __rl: true, mode: 'list', value: 'g-1' },
+			},
 		});
-		expect(result.items).toEqual([{ json: { deleted: true, grant_id: 'g-1' }, pairedItem: { item: 0 } }]);
+		expect(result.items).toEqual([
+			{ json: { deleted: true, grant_id: 'g-1' }, pairedItem: { item: 0 } },
+		]);
 	});
 
 	test('Delete Credential without the DELETE permission', async () => {
-		nock(API).delete('/grants/g-2/credential').reply(403, { detail: 'Grant does not have DELETE permission' });
+		nock(API)
+			.delete('/grants/g-2/credential')
+			.reply(403, { detail: 'Grant does not have DELETE permission' });
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'grant', operation: 'deleteCredential', grantId: { __rl: true, mode: 'id', value: 'g-2' } },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'deleteCredential',
+				grantId: { __rl: true, mode: 'id', value: 'g-2' },
+			},
 		});
-		expect(result.error?.message).toBe('Could not delete the credential of grant g-2: AutoGPT answered 403 Forbidden — Grant does not have DELETE permission');
+		expect(result.error?.message).toBe(
+			'Could not delete the credential of grant g-2: AutoGPT answered 403 Forbidden — Grant does not have DELETE permission',
+		);
 	});
 });
 
 describe('Account and Connect', () => {
 	test('Get Capabilities', async () => {
-		const answer = { user_id: 'u-1', client_id: null, grants: [], available_scopes: ['agents:execute'] };
+		const answer = {
+			user_id: 'u-1',
+			client_id: null,
+			grants: [],
+			available_scopes: ['agents:execute'],
+		};
 		nock(API).get('/executions/capabilities').reply(200, answer);
-		const result = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'account', operation: 'getCapabilities' } });
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'account', operation: 'getCapabilities' },
+		});
 		expect(result.items[0].json).toEqual(answer);
 	});
 
@@ -177,7 +281,13 @@ describe('Account and Connect', () => {
 	test('Create Connect Link asks for every scope of the provider by default and makes a nonce', async () => {
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'connect', operation: 'createLink', provider: 'slack', redirectOrigin: 'https://app.example.com' },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'connect',
+				operation: 'createLink',
+				provider: 'slack',
+				redirectOrigin: 'https://app.example.com',
+			},
 		});
 		expect(result.items[0].json.scopes).toEqual(['slack:read', 'slack:write']);
 		expect(result.items[0].json.nonce).toMatch(/^[0-9a-f]{32}$/);
@@ -186,7 +296,12 @@ describe('Account and Connect', () => {
 	test('Create Connect Link needs the OAuth2 credential', async () => {
 		const result = await runAutoGpt({
 			credentials: apiKey(),
-			parameters: { resource: 'connect', operation: 'createLink', provider: 'google', redirectOrigin: 'https://app.example.com' },
+			parameters: {
+				resource: 'connect',
+				operation: 'createLink',
+				provider: 'google',
+				redirectOrigin: 'https://app.example.com',
+			},
 		});
 		expect(result.error?.message).toBe('Create Connect Link needs the AutoGPT OAuth2 credential');
 	});
@@ -194,7 +309,14 @@ describe('Account and Connect', () => {
 	test('a scope of another provider is refused', async () => {
 		const result = await runAutoGpt({
 			credentials: oauth(),
-			parameters: { authentication: 'oAuth2', resource: 'connect', operation: 'createLink', provider: 'google', scopes: ['slack:read'], redirectOrigin: 'https://a.example' },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'connect',
+				operation: 'createLink',
+				provider: 'google',
+				scopes: ['slack:read'],
+				redirectOrigin: 'https://a.example',
+			},
 		});
 		expect(result.error?.message).toBe('Scope "slack:read" does not belong to google');
 	});

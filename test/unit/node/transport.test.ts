@@ -3,12 +3,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 
-import { apiKeyCredentials, oauthCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
+import {
+	apiKeyCredentials,
+	oauthCredentials,
+	runAutoGpt,
+	TestCredentialsHelper,
+} from '../../helpers/workflow';
 
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
 const API_KEY = 'agpt_secret_key_123';
-const credentials = () => new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, PLATFORM) });
+const credentials = () =>
+	new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, PLATFORM) });
 
 const getExecution = { resource: 'execution', operation: 'get', executionId: 'ex-1' };
 const startAgent = {
@@ -62,43 +68,65 @@ describe('retries', () => {
 	});
 
 	test('a dropped connection on GET is retried', async () => {
-		await withPlatform(['drop', { status: 200, body: { execution_id: 'ex-1', status: 'QUEUED' } }], async (url, requests) => {
-			const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
-			const result = await runAutoGpt({ credentials: helper, parameters: getExecution });
-			expect(result.error).toBeUndefined();
-			expect(result.items[0].json).toEqual({ execution_id: 'ex-1', status: 'queued' });
-			expect(requests).toEqual(['GET /api/external/v1/executions/ex-1', 'GET /api/external/v1/executions/ex-1']);
-		});
+		await withPlatform(
+			['drop', { status: 200, body: { execution_id: 'ex-1', status: 'QUEUED' } }],
+			async (url, requests) => {
+				const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
+				const result = await runAutoGpt({ credentials: helper, parameters: getExecution });
+				expect(result.error).toBeUndefined();
+				expect(result.items[0].json).toEqual({ execution_id: 'ex-1', status: 'queued' });
+				expect(requests).toEqual([
+					'GET /api/external/v1/executions/ex-1',
+					'GET /api/external/v1/executions/ex-1',
+				]);
+			},
+		);
 	});
 
 	test('GET gives up after bounded retries with the status and the platform words', async () => {
 		nock(API).get('/executions/ex-1').times(4).reply(500, { detail: 'Internal error' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
-		expect(result.error?.message).toBe('Could not get execution ex-1: AutoGPT answered 500 Internal Server Error — Internal error');
+		expect(result.error?.message).toBe(
+			'Could not get execution ex-1: AutoGPT answered 500 Internal Server Error — Internal error',
+		);
 		expect(nock.pendingMocks()).toEqual([]);
 	}, 15000);
 
 	test('execute is never repeated after a 500: the error says the run may have started', async () => {
-		const scope = nock(API).post('/executions/agents/agent-1/execute').times(2).reply(500, { detail: 'Internal server error' });
+		const scope = nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.times(2)
+			.reply(500, { detail: 'Internal server error' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
-		expect(result.error?.message).toBe('Could not start agent agent-1: AutoGPT answered 500 Internal Server Error — Internal server error');
+		expect(result.error?.message).toBe(
+			'Could not start agent agent-1: AutoGPT answered 500 Internal Server Error — Internal server error',
+		);
 		expect(result.error?.description).toMatch(/may have started/);
 		expect(scope.pendingMocks()).toHaveLength(1);
 	});
 
 	test('execute is never repeated after a dropped connection', async () => {
-		await withPlatform(['drop', { status: 200, body: { execution_id: 'ex-2', status: 'queued' } }], async (url, requests) => {
-			const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
-			const result = await runAutoGpt({ credentials: helper, parameters: startAgent });
-			expect(result.error?.message).toBe('Could not start agent agent-1: no answer from AutoGPT (the connection was dropped)');
-			expect(result.error?.description).toMatch(/may have started/);
-			expect(requests).toEqual(['POST /api/external/v1/executions/agents/agent-1/execute']);
-		});
+		await withPlatform(
+			['drop', { status: 200, body: { execution_id: 'ex-2', status: 'queued' } }],
+			async (url, requests) => {
+				const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
+				const result = await runAutoGpt({ credentials: helper, parameters: startAgent });
+				expect(result.error?.message).toBe(
+					'Could not start agent agent-1: no answer from AutoGPT (the connection was dropped)',
+				);
+				expect(result.error?.description).toMatch(/may have started/);
+				expect(requests).toEqual(['POST /api/external/v1/executions/agents/agent-1/execute']);
+			},
+		);
 	});
 
 	test('a 429 is waited out as Retry-After says, then the execute goes through once', async () => {
-		nock(API).post('/executions/agents/agent-1/execute').reply(429, { detail: 'Rate limit exceeded' }, { 'Retry-After': '1' });
-		nock(API).post('/executions/agents/agent-1/execute').reply(200, { execution_id: 'ex-2', status: 'queued' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(429, { detail: 'Rate limit exceeded' }, { 'Retry-After': '1' });
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-2', status: 'queued' });
 		const started = Date.now();
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error).toBeUndefined();
@@ -110,7 +138,11 @@ describe('retries', () => {
 		const resetAt = Math.ceil(Date.now() / 1000) + 1;
 		nock(API)
 			.get('/executions/ex-1')
-			.reply(200, { execution_id: 'ex-1', status: 'RUNNING' }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt) });
+			.reply(
+				200,
+				{ execution_id: 'ex-1', status: 'RUNNING' },
+				{ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt) },
+			);
 		let secondAt = 0;
 		nock(API)
 			.get('/executions/ex-1')
@@ -120,7 +152,12 @@ describe('retries', () => {
 			});
 		const result = await runAutoGpt({
 			credentials: credentials(),
-			parameters: { resource: 'execution', operation: 'wait', executionId: 'ex-1', options: { pollInterval: 0.25 } },
+			parameters: {
+				resource: 'execution',
+				operation: 'wait',
+				executionId: 'ex-1',
+				options: { pollInterval: 0.25 },
+			},
 		});
 		expect(result.error).toBeUndefined();
 		expect(secondAt).toBeGreaterThanOrEqual(resetAt * 1000 - 5);
@@ -137,26 +174,39 @@ describe('answers that do not fit', () => {
 	});
 
 	test('malformed JSON is an error, not a crash', async () => {
-		nock(API).get('/executions/ex-1').reply(200, '{"execution_id": "ex-1", ', { 'Content-Type': 'application/json' });
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(200, '{"execution_id": "ex-1", ', { 'Content-Type': 'application/json' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
-		expect(result.error?.message).toMatch(/^Could not get execution ex-1: AutoGPT answered 200 with an unexpected body/);
+		expect(result.error?.message).toMatch(
+			/^Could not get execution ex-1: AutoGPT answered 200 with an unexpected body/,
+		);
 	});
 
 	test('FastAPI validation errors are spelled out', async () => {
 		nock(API)
 			.post('/executions/agents/agent-1/execute')
-			.reply(422, { detail: [{ loc: ['body', 'inputs'], msg: 'field required', type: 'value_error.missing' }] });
+			.reply(422, {
+				detail: [{ loc: ['body', 'inputs'], msg: 'field required', type: 'value_error.missing' }],
+			});
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
-		expect(result.error?.message).toBe('Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — body.inputs: field required');
+		expect(result.error?.message).toBe(
+			'Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — body.inputs: field required',
+		);
 	});
 
 	test('no key or token that the platform echoes reaches the message', async () => {
-		nock(API).get('/executions/ex-1').times(2).reply(401, { detail: `Invalid API key ${API_KEY} / Bearer abc.def.ghi` });
+		nock(API)
+			.get('/executions/ex-1')
+			.times(2)
+			.reply(401, { detail: `Invalid API key ${API_KEY} / Bearer abc.def.ghi` });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
 		const text = JSON.stringify(result.error);
 		expect(text).not.toContain(API_KEY);
 		expect(text).not.toContain('abc.def.ghi');
-		expect(result.error?.message).toBe('Could not get execution ex-1: AutoGPT answered 401 Unauthorized — Invalid API key agpt_*** / Bearer ***');
+		expect(result.error?.message).toBe(
+			'Could not get execution ex-1: AutoGPT answered 401 Unauthorized — Invalid API key agpt_*** / Bearer ***',
+		);
 	});
 });
 
@@ -171,11 +221,22 @@ describe('OAuth2', () => {
 				refreshToken: 'refresh-1',
 			}),
 		});
-	const capabilities = { resource: 'account', operation: 'getCapabilities', authentication: 'oAuth2' };
-	const answer = { user_id: 'u', client_id: 'client-1', grants: [], available_scopes: ['agents:execute'] };
+	const capabilities = {
+		resource: 'account',
+		operation: 'getCapabilities',
+		authentication: 'oAuth2',
+	};
+	const answer = {
+		user_id: 'u',
+		client_id: 'client-1',
+		grants: [],
+		available_scopes: ['agents:execute'],
+	};
 
 	test('sends the access token as Bearer', async () => {
-		nock(API, { reqheaders: { authorization: 'Bearer old-access' } }).get('/executions/capabilities').reply(200, answer);
+		nock(API, { reqheaders: { authorization: 'Bearer old-access' } })
+			.get('/executions/capabilities')
+			.reply(200, answer);
 		const result = await runAutoGpt({ credentials: oauth(), parameters: capabilities });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toEqual(answer);
@@ -192,9 +253,19 @@ describe('OAuth2', () => {
 			})
 			.reply(function () {
 				tokenAuthorization = this.req.headers.authorization as string | undefined;
-				return [200, { access_token: 'new-access', refresh_token: 'refresh-2', token_type: 'Bearer', expires_in: 3600 }];
+				return [
+					200,
+					{
+						access_token: 'new-access',
+						refresh_token: 'refresh-2',
+						token_type: 'Bearer',
+						expires_in: 3600,
+					},
+				];
 			});
-		nock(API, { reqheaders: { authorization: 'Bearer new-access' } }).get('/executions/capabilities').reply(200, answer);
+		nock(API, { reqheaders: { authorization: 'Bearer new-access' } })
+			.get('/executions/capabilities')
+			.reply(200, answer);
 		const helper = oauth();
 		const result = await runAutoGpt({ credentials: helper, parameters: capabilities });
 		expect(result.error).toBeUndefined();
@@ -204,12 +275,17 @@ describe('OAuth2', () => {
 		expect(form.get('client_id')).toBe('client-1');
 		expect(form.get('client_secret')).toBe('client-secret-1');
 		expect(tokenAuthorization ?? '').not.toMatch(/^Basic/);
-		expect(helper.updates[0].data.oauthTokenData).toMatchObject({ access_token: 'new-access', refresh_token: 'refresh-2' });
+		expect(helper.updates[0].data.oauthTokenData).toMatchObject({
+			access_token: 'new-access',
+			refresh_token: 'refresh-2',
+		});
 	});
 
 	test('a revoked refresh token asks the user to reconnect the credential', async () => {
 		nock(API).get('/executions/capabilities').reply(401, { detail: 'Token expired' });
-		nock(PLATFORM).post('/oauth/token').reply(400, { error: 'invalid_grant', error_description: 'Refresh token revoked' });
+		nock(PLATFORM)
+			.post('/oauth/token')
+			.reply(400, { error: 'invalid_grant', error_description: 'Refresh token revoked' });
 		const result = await runAutoGpt({ credentials: oauth(), parameters: capabilities });
 		expect(`${result.error?.message} ${result.error?.description}`).toMatch(/reconnect/i);
 		expect(JSON.stringify(result.error)).not.toContain('client-secret-1');

@@ -12,7 +12,7 @@ import {
 	pythonFloatRepr,
 	pythonJsonString,
 	toPlainValue,
-} from '../../../nodes/AutoGptTrigger/verification/canonicalJson';
+} from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 
 interface Vector {
 	name: string;

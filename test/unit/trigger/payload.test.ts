@@ -1,4 +1,4 @@
-import { parseDelivery } from '../../../nodes/AutoGptTrigger/verification/payload';
+import { parseDelivery } from '../../../nodes/AutoGpt/trigger/verification/payload';
 
 const timestamp = '2026-11-22T20:00:00.123456+00:00';
 

@@ -1,7 +1,7 @@
 import {
 	ReplayGuard,
 	replayGuardFor,
-} from '../../../nodes/AutoGptTrigger/verification/replayGuard';
+} from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
 
 describe('ReplayGuard', () => {
 	it('refuses a key seen before it expires, and remembers atomically', () => {

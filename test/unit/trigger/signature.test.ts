@@ -4,14 +4,14 @@ import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { canonicalJson } from '../../../nodes/AutoGptTrigger/verification/canonicalJson';
+import { canonicalJson } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 import {
 	computeSignature,
 	macsEqual,
 	parseSignatureHeader,
 	signatureHeaderFor,
 	verifySignature,
-} from '../../../nodes/AutoGptTrigger/verification/signature';
+} from '../../../nodes/AutoGpt/trigger/verification/signature';
 
 const vectors = JSON.parse(
 	readFileSync(join(__dirname, 'fixtures', 'canonical-vectors.json'), 'utf8'),

@@ -2,7 +2,7 @@ import {
 	checkTimestamp,
 	DEFAULT_TOLERANCE_SECONDS,
 	parseIsoTimestamp,
-} from '../../../nodes/AutoGptTrigger/verification/timestampWindow';
+} from '../../../nodes/AutoGpt/trigger/verification/timestampWindow';
 
 const at = Date.UTC(2026, 10, 22, 20, 0, 0);
 

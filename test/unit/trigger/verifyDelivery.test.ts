@@ -1,10 +1,10 @@
-import { ReplayGuard } from '../../../nodes/AutoGptTrigger/verification/replayGuard';
-import { signatureHeaderFor } from '../../../nodes/AutoGptTrigger/verification/signature';
-import { canonicalJson } from '../../../nodes/AutoGptTrigger/verification/canonicalJson';
+import { ReplayGuard } from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
+import { signatureHeaderFor } from '../../../nodes/AutoGpt/trigger/verification/signature';
+import { canonicalJson } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 import {
 	verifyDelivery,
 	type DeliveryRequest,
-} from '../../../nodes/AutoGptTrigger/verification/verifyDelivery';
+} from '../../../nodes/AutoGpt/trigger/verification/verifyDelivery';
 
 const secret = 'whsec_verify_unit';
 const nowMs = Date.UTC(2026, 10, 22, 20, 0, 0);

@@ -1,13 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { AGENT_ID_PATTERN, AGENT_URL_EXTRACT, AGENT_URL_PATTERN, parseAgentId } from '../../helpers/agentId';
+import {
+	AGENT_ID_PATTERN,
+	AGENT_URL_EXTRACT,
+	AGENT_URL_PATTERN,
+	parseAgentId,
+} from '../../helpers/agentId';
 import { parseHttpUrl } from '../../helpers/httpUrl';
 import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
-import type { RunState } from '../types';
+import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 
 const properties: INodeProperties[] = [
@@ -113,14 +118,15 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://n8n.example.com/webhook/…',
 		description:
-			'Where AutoGPT sends this execution\'s events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client\'s webhook domains.',
+			"Where AutoGPT sends this execution's events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client's webhook domains.",
 	},
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
+		description:
+			'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
 	},
 	{
 		...simplifyField,
@@ -145,7 +151,10 @@ export const description = updateDisplayOptions(
 function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const source = this.getNodeParameter('inputSource', itemIndex) as string;
 	if (source === 'fields') {
-		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{ name: string; value: unknown }>;
+		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{
+			name: string;
+			value: unknown;
+		}>;
 		const inputs: IDataObject = {};
 		for (const field of fields) {
 			if (!field.name) {
@@ -164,16 +173,21 @@ function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 		try {
 			inputs = raw.trim() === '' ? {} : JSON.parse(raw);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Inputs (JSON) is not valid JSON: ${(error as Error).message}`, {
-				itemIndex,
-				description: 'Write the inputs as a JSON object, e.g. {"topic": "n8n"}.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Inputs (JSON) is not valid JSON: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description: 'Write the inputs as a JSON object, e.g. {"topic": "n8n"}.',
+				},
+			);
 		}
 	}
 	if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
 		throw new NodeOperationError(this.getNode(), 'Inputs (JSON) must be a JSON object', {
 			itemIndex,
-			description: 'Write the inputs as a JSON object that maps input names to values, e.g. {"topic": "n8n"}.',
+			description:
+				'Write the inputs as a JSON object that maps input names to values, e.g. {"topic": "n8n"}.',
 		});
 	}
 	return inputs as IDataObject;
@@ -191,19 +205,31 @@ function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | un
 	const value = (this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim();
 	if (!value) return undefined;
 	if (!parseHttpUrl(value)) {
-		throw new NodeOperationError(this.getNode(), `Webhook URL "${value}" is not a valid http(s) URL`, {
-			itemIndex,
-			description: 'Use the full address, e.g. the Production URL of an AutoGPT Trigger.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Webhook URL "${value}" is not a valid http(s) URL`,
+			{
+				itemIndex,
+				description: 'Use the full address, e.g. the Production URL of an AutoGPT Trigger.',
+			},
+		);
 	}
 	return value;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunState) {
-	const agentValue = this.getNodeParameter('agent', itemIndex, '', { extractValue: true }) as string;
+/** Waits for the execution it starts: it shares the run's read budget with the other items. */
+export const waits = true;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: WaitingRun) {
+	const agentValue = this.getNodeParameter('agent', itemIndex, '', {
+		extractValue: true,
+	}) as string;
 	const agent = parseAgentId(String(agentValue ?? ''));
 	if (!agent.ok) {
-		throw new NodeOperationError(this.getNode(), 'The agent is not valid', { itemIndex, description: agent.reason });
+		throw new NodeOperationError(this.getNode(), 'The agent is not valid', {
+			itemIndex,
+			description: agent.reason,
+		});
 	}
 	const body: IDataObject = { inputs: readInputs.call(this, itemIndex) };
 	const grantIds = readGrantIds.call(this, itemIndex);
@@ -223,6 +249,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
 
-	const record = await waitForExecution.call(this, started.execution_id, itemIndex, waitSettings, run, agent.agentId);
+	const record = await waitForExecution.call(
+		this,
+		started.execution_id,
+		itemIndex,
+		waitSettings,
+		run,
+		agent.agentId,
+	);
 	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
 }

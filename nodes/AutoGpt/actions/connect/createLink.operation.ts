@@ -44,7 +44,8 @@ const properties: INodeProperties[] = [
 		name: 'nonce',
 		type: 'string',
 		default: '',
-		description: 'Value echoed back in the result, to match it to this link. Leave empty to generate one.',
+		description:
+			'Value echoed back in the result, to match it to this link. Leave empty to generate one.',
 	},
 ];
 
@@ -57,20 +58,29 @@ function readOrigin(this: IExecuteFunctions, itemIndex: number): string {
 	const value = (this.getNodeParameter('redirectOrigin', itemIndex, '') as string).trim();
 	const url = parseHttpUrl(value);
 	if (!url) {
-		throw new NodeOperationError(this.getNode(), `Redirect Origin "${value}" is not a valid origin`, {
-			itemIndex,
-			description: 'Enter the scheme and host of your page, e.g. https://app.example.com',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Redirect Origin "${value}" is not a valid origin`,
+			{
+				itemIndex,
+				description: 'Enter the scheme and host of your page, e.g. https://app.example.com',
+			},
+		);
 	}
 	return url.origin;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	if (credentialTypeOf(this) !== 'autoGptOAuth2Api') {
-		throw new NodeOperationError(this.getNode(), 'Create Connect Link needs the AutoGPT OAuth2 credential', {
-			itemIndex,
-			description: 'A connect link names the OAuth client that receives the grant. Switch Authentication to OAuth2.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Create Connect Link needs the AutoGPT OAuth2 credential',
+			{
+				itemIndex,
+				description:
+					'A connect link names the OAuth client that receives the grant. Switch Authentication to OAuth2.',
+			},
+		);
 	}
 	const credentials = await this.getCredentials('autoGptOAuth2Api');
 	const provider = this.getNodeParameter('provider', itemIndex) as string;
@@ -84,13 +94,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const chosen = this.getNodeParameter('scopes', itemIndex, []) as string[];
 	const unknownScope = chosen.find((scope) => !known.includes(scope));
 	if (unknownScope) {
-		throw new NodeOperationError(this.getNode(), `Scope "${unknownScope}" does not belong to ${provider}`, {
-			itemIndex,
-			description: `Scopes of ${provider}: ${known.join(', ')}.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Scope "${unknownScope}" does not belong to ${provider}`,
+			{
+				itemIndex,
+				description: `Scopes of ${provider}: ${known.join(', ')}.`,
+			},
+		);
 	}
 	const scopes = chosen.length ? chosen : known;
-	const nonce = (this.getNodeParameter('nonce', itemIndex, '') as string).trim() || randomBytes(16).toString('hex');
+	const nonce =
+		(this.getNodeParameter('nonce', itemIndex, '') as string).trim() ||
+		randomBytes(16).toString('hex');
 	const url = buildConnectUrl({
 		platformUrl: resolvePlatformUrls(credentials).platformUrl,
 		provider,

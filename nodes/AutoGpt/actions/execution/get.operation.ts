@@ -14,6 +14,10 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const record = (await getExecution.call(this, readExecutionId.call(this, itemIndex), itemIndex)) as IDataObject;
+	const record = (await getExecution.call(
+		this,
+		readExecutionId.call(this, itemIndex),
+		itemIndex,
+	)) as IDataObject;
 	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
 }

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { simplifyExecution } from '../../helpers/simplify';
 import { executionIdField, simplifyField, waitOptions } from '../fields';
-import type { RunState } from '../types';
+import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 import { readExecutionId } from './executionId';
 
@@ -25,8 +25,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunState) {
+/** Waits for the execution it starts: it shares the run's read budget with the other items. */
+export const waits = true;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: WaitingRun) {
 	const executionId = readExecutionId.call(this, itemIndex);
-	const record = await waitForExecution.call(this, executionId, itemIndex, readWaitSettings(this, itemIndex), run);
+	const record = await waitForExecution.call(
+		this,
+		executionId,
+		itemIndex,
+		readWaitSettings(this, itemIndex),
+		run,
+	);
 	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
 }

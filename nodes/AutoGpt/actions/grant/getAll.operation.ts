@@ -37,5 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		itemIndex,
 	});
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	return returnAll ? grants : grants.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	return returnAll
+		? grants
+		: grants.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
 }

@@ -25,7 +25,9 @@ export const grantIdField: INodeProperties = {
 };
 
 export function readGrantId(this: IExecuteFunctions, itemIndex: number): string {
-	const grantId = String(this.getNodeParameter('grantId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const grantId = String(
+		this.getNodeParameter('grantId', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (!grantId) {
 		throw new NodeOperationError(this.getNode(), 'Grant is empty', {
 			itemIndex,

@@ -194,12 +194,6 @@ function isJsonNumber(value: JsonValue): value is JsonNumber {
 	);
 }
 
-export function isJsonObject(value: JsonValue): value is JsonObject {
-	return (
-		typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'object'
-	);
-}
-
 /** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */
 export function compareCodePoints(left: string, right: string): number {
 	let i = 0;

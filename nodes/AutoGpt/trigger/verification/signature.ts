@@ -60,8 +60,10 @@ export function verifySignature(check: SignatureCheck): SignatureResult {
 
 	// The raw body first: it is cheap, and what it reveals by timing (that the raw form did not
 	// match) is all a sender without the secret learns anyway.
-	if (macsEqual(computeSignature(check.secret, check.rawBody), provided)) return { valid: true, form: 'raw' };
-	const canonical = typeof check.canonicalBody === 'function' ? check.canonicalBody() : check.canonicalBody;
+	if (macsEqual(computeSignature(check.secret, check.rawBody), provided))
+		return { valid: true, form: 'raw' };
+	const canonical =
+		typeof check.canonicalBody === 'function' ? check.canonicalBody() : check.canonicalBody;
 	if (canonical !== undefined && macsEqual(computeSignature(check.secret, canonical), provided)) {
 		return { valid: true, form: 'canonical' };
 	}

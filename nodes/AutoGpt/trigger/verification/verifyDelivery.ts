@@ -64,7 +64,9 @@ function sortedJson(value: unknown): string {
 	if (value !== null && typeof value === 'object') {
 		const entries = Object.keys(value as Record<string, unknown>)
 			.sort()
-			.map((key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`);
+			.map(
+				(key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`,
+			);
 		return `{${entries.join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'null';
@@ -107,7 +109,12 @@ export function verifyDelivery(
 	});
 	if (!signature.valid) return reject(401, SIGNATURE_REASONS[signature.reason]);
 
-	const plain = signature.form === 'raw' ? parseRaw(rawBody) : parsed === undefined ? undefined : toPlainValue(parsed);
+	const plain =
+		signature.form === 'raw'
+			? parseRaw(rawBody)
+			: parsed === undefined
+				? undefined
+				: toPlainValue(parsed);
 	if (plain === undefined) return reject(400, 'body is not JSON');
 	const payload = parseDelivery(plain);
 	if (!payload.ok) return reject(400, `malformed payload: ${payload.reason}`);

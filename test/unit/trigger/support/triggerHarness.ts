@@ -23,7 +23,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { AutoGptTrigger } from '../../../../nodes/AutoGptTrigger/AutoGptTrigger.node';
+import { AutoGptTrigger } from '../../../../nodes/AutoGpt/AutoGptTrigger.node';
 import type { TestCredentialsHelper } from '../../../helpers/workflow';
 
 const NODE_TYPE = 'n8n-nodes-autogpt.autoGptTrigger';
