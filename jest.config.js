@@ -1,14 +1,18 @@
-// One jest run, three projects: unit (nock, pure modules, n8n-core workflow runs), integration
-// (the sandbox over real loopback HTTP) and e2e (a real n8n process with the packed package:
-// the end-to-end tests and the reliability suite).
+// One jest run, four projects: unit (nock, pure modules, n8n-core workflow runs), integration
+// (the sandbox over real loopback HTTP), e2e (a real n8n process with the packed package: the
+// end-to-end tests and the reliability suite) and browser (headless Chromium against the sandbox
+// and a real n8n; only this project installs Debian's chromium, and only when its tests run).
 const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
+const browserTests = [
+	'<rootDir>/test/sandbox/browser.test.ts',
+	'<rootDir>/test/e2e/browser.test.ts',
+];
+const notBrowser = ['/node_modules/', '/browser\\.test\\.ts$'];
 
 module.exports = {
 	maxWorkers: 2,
-	// Installs Debian's chromium on a fresh machine before any browser test runs.
-	globalSetup: '<rootDir>/test/setup/chromium.ts',
 	projects: [
 		{
 			displayName: 'unit',
@@ -21,12 +25,21 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'],
+			testPathIgnorePatterns: notBrowser,
 		},
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform,
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/reliability/**/*.test.ts'],
+			testPathIgnorePatterns: notBrowser,
+		},
+		{
+			displayName: 'browser',
+			testEnvironment: 'node',
+			transform,
+			globalSetup: '<rootDir>/test/setup/chromium.ts',
+			testMatch: browserTests,
 		},
 	],
 };

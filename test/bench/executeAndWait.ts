@@ -67,7 +67,8 @@ class Windows {
 			for (const [index, limit] of this.limits.entries()) {
 				const window = this.open[index];
 				if (limit.max <= 0 || !window || time >= window.startedAt + limit.lengthMs) continue;
-				if (window.count >= limit.max) blockedUntil = Math.max(blockedUntil, window.startedAt + limit.lengthMs);
+				if (window.count >= limit.max)
+					blockedUntil = Math.max(blockedUntil, window.startedAt + limit.lengthMs);
 			}
 			if (blockedUntil === time) break;
 			time = blockedUntil;
@@ -75,7 +76,8 @@ class Windows {
 		for (const [index, limit] of this.limits.entries()) {
 			const window = this.open[index];
 			if (limit.max <= 0) continue;
-			if (!window || time >= window.startedAt + limit.lengthMs) this.open[index] = { startedAt: time, count: 1 };
+			if (!window || time >= window.startedAt + limit.lengthMs)
+				this.open[index] = { startedAt: time, count: 1 };
 			else window.count++;
 		}
 		return time;
@@ -95,7 +97,11 @@ const windowsOf = (limit: { perMinute: number; perHour: number }) =>
  * With 10/min and N = 20: executes 1–10 at 0 s, 11–20 at 60 s (the window that opened at 0 s resets),
  * so ideal = 60 + 0.2 + 3 = 63.2 s; unlimited: 3.2 s.
  */
-export function idealMs(limits: Limits, items = ITEMS, runMs = (QUEUED_SECONDS + AGENT_SECONDS) * 1000): number {
+export function idealMs(
+	limits: Limits,
+	items = ITEMS,
+	runMs = (QUEUED_SECONDS + AGENT_SECONDS) * 1000,
+): number {
 	const executes = windowsOf(limits.execute);
 	const reads = windowsOf(limits.read);
 	const ends = Array.from({ length: items }, () => executes.admit(0) + runMs).sort((a, b) => a - b);
@@ -114,7 +120,9 @@ interface RequestRecord {
 function countRequests(requests: RequestRecord[]) {
 	const api = requests.filter((request) => request.path.includes('/executions'));
 	return {
-		executes: api.filter((request) => request.method === 'POST' && request.path.endsWith('/execute')).length,
+		executes: api.filter(
+			(request) => request.method === 'POST' && request.path.endsWith('/execute'),
+		).length,
 		reads: api.filter((request) => request.method === 'GET').length,
 		requests: api.length,
 		answers429: api.filter((request) => request.status === 429).length,
@@ -122,7 +130,9 @@ function countRequests(requests: RequestRecord[]) {
 }
 
 function completedItems(execution: Execution, nodeName: string): number {
-	return nodeOutput(execution, nodeName).filter((item) => String(item.json.status).toLowerCase() === 'completed').length;
+	return nodeOutput(execution, nodeName).filter(
+		(item) => String(item.json.status).toLowerCase() === 'completed',
+	).length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +172,9 @@ async function guideWay(setting: 'default' | 'loose', limits: Limits): Promise<V
 					inputs: { seconds: AGENT_SECONDS, item: index },
 				});
 				for (;;) {
-					const status = String((await call('GET', `/executions/${String(id)}`)).status).toLowerCase();
+					const status = String(
+						(await call('GET', `/executions/${String(id)}`)).status,
+					).toLowerCase();
 					if (status === 'completed') break;
 					if (status === 'failed' || status === 'terminated') throw new Error(status);
 					await sleep(2000);
@@ -188,7 +200,11 @@ async function guideWay(setting: 'default' | 'loose', limits: Limits): Promise<V
 // ---------------------------------------------------------------------------------------------
 // The two n8n workflows
 
-function productWorkflow(bench: BenchStack, path: string, credential: Parameters<typeof autoGptNode>[1]) {
+function productWorkflow(
+	bench: BenchStack,
+	path: string,
+	credential: Parameters<typeof autoGptNode>[1],
+) {
 	const autoGpt = autoGptNode('AutoGPT', credential, {
 		resource: 'agent',
 		operation: 'execute',
@@ -198,10 +214,15 @@ function productWorkflow(bench: BenchStack, path: string, credential: Parameters
 		waitForCompletion: true,
 		options: {},
 	});
-	return graph(`bench: AutoGPT execute and wait (${path})`, path, [splitItems(), autoGpt], [
-		['Webhook', 0, 'Items'],
-		['Items', 0, 'AutoGPT'],
-	]);
+	return graph(
+		`bench: AutoGPT execute and wait (${path})`,
+		path,
+		[splitItems(), autoGpt],
+		[
+			['Webhook', 0, 'Items'],
+			['Items', 0, 'AutoGPT'],
+		],
+	);
 }
 
 /**
@@ -212,7 +233,10 @@ function productWorkflow(bench: BenchStack, path: string, credential: Parameters
  */
 function httpLoopWorkflow(bench: BenchStack, path: string, limited: boolean) {
 	const { apiUrl, apiKey } = bench.stack.sandbox;
-	const auth = { sendHeaders: true, headerParameters: { parameters: [{ name: 'X-API-Key', value: apiKey }] } };
+	const auth = {
+		sendHeaders: true,
+		headerParameters: { parameters: [{ name: 'X-API-Key', value: apiKey }] },
+	};
 	const batching = (batchSize: number, batchInterval: number) =>
 		limited ? { batching: { batch: { batchSize, batchInterval } } } : {};
 	const start = node('Start agent', 'n8n-nodes-base.httpRequest', 4.2, {
@@ -224,7 +248,13 @@ function httpLoopWorkflow(bench: BenchStack, path: string, limited: boolean) {
 		jsonBody: JSON.stringify({ inputs: { seconds: AGENT_SECONDS } }),
 		options: batching(10, 61_000),
 	});
-	const wait = node('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'timeInterval', amount: 2, unit: 'seconds' }, { webhookId: randomUUID() });
+	const wait = node(
+		'Wait',
+		'n8n-nodes-base.wait',
+		1.1,
+		{ resume: 'timeInterval', amount: 2, unit: 'seconds' },
+		{ webhookId: randomUUID() },
+	);
 	const status = node('Get status', 'n8n-nodes-base.httpRequest', 4.2, {
 		method: 'GET',
 		url: `=${apiUrl}/executions/{{ $json.execution_id }}`,
@@ -237,7 +267,8 @@ function httpLoopWorkflow(bench: BenchStack, path: string, limited: boolean) {
 			conditions: [
 				{
 					id: randomUUID(),
-					leftValue: "={{ ['completed', 'failed', 'terminated'].includes(String($json.status).toLowerCase()) }}",
+					leftValue:
+						"={{ ['completed', 'failed', 'terminated'].includes(String($json.status).toLowerCase()) }}",
 					rightValue: '',
 					operator: { type: 'boolean', operation: 'true', singleValue: true },
 				},
@@ -247,15 +278,20 @@ function httpLoopWorkflow(bench: BenchStack, path: string, limited: boolean) {
 		options: {},
 	});
 	const done = node('Done', 'n8n-nodes-base.noOp', 1, {});
-	return graph(`bench: HTTP Request + Wait + IF (${path})`, path, [splitItems(), start, wait, status, finished, done], [
-		['Webhook', 0, 'Items'],
-		['Items', 0, 'Start agent'],
-		['Start agent', 0, 'Wait'],
-		['Wait', 0, 'Get status'],
-		['Get status', 0, 'Finished?'],
-		['Finished?', 0, 'Done'],
-		['Finished?', 1, 'Wait'],
-	]);
+	return graph(
+		`bench: HTTP Request + Wait + IF (${path})`,
+		path,
+		[splitItems(), start, wait, status, finished, done],
+		[
+			['Webhook', 0, 'Items'],
+			['Items', 0, 'Start agent'],
+			['Start agent', 0, 'Wait'],
+			['Wait', 0, 'Get status'],
+			['Get status', 0, 'Finished?'],
+			['Finished?', 0, 'Done'],
+			['Finished?', 1, 'Wait'],
+		],
+	);
 }
 
 async function n8nWay(
@@ -294,7 +330,9 @@ export interface ExecuteAndWaitResult {
 	variants: VariantResult[];
 }
 
-export async function runExecuteAndWaitBench(bench: BenchStack): Promise<{ result: ExecuteAndWaitResult; text: string }> {
+export async function runExecuteAndWaitBench(
+	bench: BenchStack,
+): Promise<{ result: ExecuteAndWaitResult; text: string }> {
 	const tag = randomUUID().slice(0, 8);
 	const plan = [
 		{ setting: 'default' as const, limits: DEFAULT_LIMITS, kind: 'product' as const },
@@ -315,14 +353,26 @@ export async function runExecuteAndWaitBench(bench: BenchStack): Promise<{ resul
 	// The guide's client is a plain script against a sandbox of its own, so it runs beside the n8n
 	// variants (it sleeps almost all the time) and saves about three minutes.
 	log('1. guide loops started beside the n8n variants (own sandboxes, in this process)');
-	const guides = Promise.all([guideWay('default', DEFAULT_LIMITS), guideWay('loose', LOOSE_LIMITS)]);
+	const guides = Promise.all([
+		guideWay('default', DEFAULT_LIMITS),
+		guideWay('loose', LOOSE_LIMITS),
+	]);
 
 	const variants: VariantResult[] = [];
 	for (const step of deployed) {
-		const way = step.kind === 'product' ? 'AutoGPT node (this package)' : 'HTTP Request + Wait + IF loop';
+		const way =
+			step.kind === 'product' ? 'AutoGPT node (this package)' : 'HTTP Request + Wait + IF loop';
 		log(`1. ${way}, ${step.setting} limits`);
 		variants.push(
-			await n8nWay(bench, step.setting, step.limits, way, step.workflowId, step.path, step.kind === 'product' ? 'AutoGPT' : 'Done'),
+			await n8nWay(
+				bench,
+				step.setting,
+				step.limits,
+				way,
+				step.workflowId,
+				step.path,
+				step.kind === 'product' ? 'AutoGPT' : 'Done',
+			),
 		);
 	}
 	variants.push(...(await guides));
@@ -331,18 +381,73 @@ export async function runExecuteAndWaitBench(bench: BenchStack): Promise<{ resul
 	const idealDefaultMs = idealMs(DEFAULT_LIMITS);
 	const idealLooseMs = idealMs(LOOSE_LIMITS);
 	const rows = [
-		['default', 'ideal (slowest run + what the limits force)', fmt(idealDefaultMs / 1000, 1), '1.00', ITEMS, ITEMS, ITEMS * 2, 0, 0, ''],
+		[
+			'default',
+			'ideal (slowest run + what the limits force)',
+			fmt(idealDefaultMs / 1000, 1),
+			'1.00',
+			ITEMS,
+			ITEMS,
+			ITEMS * 2,
+			0,
+			0,
+			'',
+		],
 		...variants
 			.filter((v) => v.setting === 'default')
-			.map((v) => [v.setting, v.way, fmt(v.wallMs / 1000, 1), fmt(v.vsIdeal), v.executes, v.reads, v.requests, v.answers429, v.itemsFailed, v.note ?? '']),
-		['loose', 'ideal (slowest run)', fmt(idealLooseMs / 1000, 1), '1.00', ITEMS, ITEMS, ITEMS * 2, 0, 0, ''],
+			.map((v) => [
+				v.setting,
+				v.way,
+				fmt(v.wallMs / 1000, 1),
+				fmt(v.vsIdeal),
+				v.executes,
+				v.reads,
+				v.requests,
+				v.answers429,
+				v.itemsFailed,
+				v.note ?? '',
+			]),
+		[
+			'loose',
+			'ideal (slowest run)',
+			fmt(idealLooseMs / 1000, 1),
+			'1.00',
+			ITEMS,
+			ITEMS,
+			ITEMS * 2,
+			0,
+			0,
+			'',
+		],
 		...variants
 			.filter((v) => v.setting === 'loose')
-			.map((v) => [v.setting, v.way, fmt(v.wallMs / 1000, 1), fmt(v.vsIdeal), v.executes, v.reads, v.requests, v.answers429, v.itemsFailed, v.note ?? '']),
+			.map((v) => [
+				v.setting,
+				v.way,
+				fmt(v.wallMs / 1000, 1),
+				fmt(v.vsIdeal),
+				v.executes,
+				v.reads,
+				v.requests,
+				v.answers429,
+				v.itemsFailed,
+				v.note ?? '',
+			]),
 	];
 	const text = table(
 		`1. Execute and wait: ${ITEMS} items, agent ${AGENT_SECONDS} s (+${QUEUED_SECONDS} s queued); default = execute 10/min 100/h, read 60/min 1000/h; loose = unlimited`,
-		['limits', 'way', 'wall s', '× ideal', 'executes', 'reads', 'requests', '429s', 'failed', 'note'],
+		[
+			'limits',
+			'way',
+			'wall s',
+			'× ideal',
+			'executes',
+			'reads',
+			'requests',
+			'429s',
+			'failed',
+			'note',
+		],
 		rows,
 	);
 	return {

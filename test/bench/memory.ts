@@ -5,7 +5,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'fs';
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+			readFileSync(`/proc/${pid}/status`, 'utf8'),
+		);
 		return match ? Number(match[1]) : 0;
 	} catch {
 		return 0;
@@ -69,7 +71,10 @@ export function watchMemory(pid: number, intervalMs = 20): { stop: () => MemoryP
 		}
 		const rss = tree.map((each) => statusKb(each, 'VmRSS'));
 		mainPeak = Math.max(mainPeak, rss[0]);
-		treePeak = Math.max(treePeak, rss.reduce((sum, value) => sum + value, 0));
+		treePeak = Math.max(
+			treePeak,
+			rss.reduce((sum, value) => sum + value, 0),
+		);
 		samples++;
 	};
 	const timer = setInterval(sample, intervalMs);

@@ -10,14 +10,30 @@ export function fmt(value: number | undefined | null, digits = 2): string {
 
 /** A plain-text table: a title line, a header, a rule, the rows. Numbers are right-aligned. */
 export function table(title: string, header: string[], rows: Cell[][]): string {
-	const text = rows.map((row) => row.map((cell) => (cell === undefined || cell === null ? '–' : String(cell))));
-	const widths = header.map((name, column) => Math.max(name.length, ...text.map((row) => (row[column] ?? '').length)));
+	const text = rows.map((row) =>
+		row.map((cell) => (cell === undefined || cell === null ? '–' : String(cell))),
+	);
+	const widths = header.map((name, column) =>
+		Math.max(name.length, ...text.map((row) => (row[column] ?? '').length)),
+	);
 	const numeric = header.map((_name, column) =>
-		rows.every((row) => typeof row[column] === 'number' || /^([-\d.,×%–]+)?$/.test(String(row[column] ?? '–'))),
+		rows.every(
+			(row) =>
+				typeof row[column] === 'number' || /^([-\d.,×%–]+)?$/.test(String(row[column] ?? '–')),
+		),
 	);
 	const line = (cells: string[]) =>
-		cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
-	return [`\n== ${title}`, line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...text.map(line)].join('\n');
+		cells
+			.map((cell, column) =>
+				numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+			)
+			.join('  ');
+	return [
+		`\n== ${title}`,
+		line(header),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...text.map(line),
+	].join('\n');
 }
 
 export function percentile(sorted: number[], share: number): number {
@@ -27,7 +43,10 @@ export function percentile(sorted: number[], share: number): number {
 }
 
 export function median(values: number[]): number {
-	return percentile([...values].sort((a, b) => a - b), 0.5);
+	return percentile(
+		[...values].sort((a, b) => a - b),
+		0.5,
+	);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

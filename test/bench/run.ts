@@ -25,7 +25,9 @@ async function main(): Promise<void> {
 		node: process.version,
 		n8n: N8N_VERSION,
 	};
-	process.stdout.write(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`);
+	process.stdout.write(
+		`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`,
+	);
 
 	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four.
 	const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4').split(',').map((part) => part.trim()));
@@ -76,7 +78,10 @@ async function main(): Promise<void> {
 			wait_vs_ideal: variant('default', 'AutoGPT')?.vsIdeal,
 			wait_vs_ideal_loose: variant('loose', 'AutoGPT')?.vsIdeal,
 			wait_429s: variant('default', 'AutoGPT')?.answers429,
-			wait_failed: wait && (variant('default', 'AutoGPT')?.itemsFailed ?? 0) + (variant('loose', 'AutoGPT')?.itemsFailed ?? 0),
+			wait_failed:
+				wait &&
+				(variant('default', 'AutoGPT')?.itemsFailed ?? 0) +
+					(variant('loose', 'AutoGPT')?.itemsFailed ?? 0),
 			guide_vs_ideal: variant('default', 'platform guide')?.vsIdeal,
 			http_loop_vs_ideal: variant('default', 'HTTP Request')?.vsIdeal,
 			trigger_vs_webhook: trigger?.result.triggerVsWebhook,
@@ -90,7 +95,10 @@ async function main(): Promise<void> {
 		};
 		const totalMs = Date.now() - started;
 		mkdirSync(RESULTS_DIR, { recursive: true });
-		const file = join(RESULTS_DIR, `bench-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
+		const file = join(
+			RESULTS_DIR,
+			`bench-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`,
+		);
 		writeFileSync(
 			file,
 			JSON.stringify(
@@ -108,9 +116,18 @@ async function main(): Promise<void> {
 				2,
 			),
 		);
-		log(`results written to ${file}; total ${fmt(totalMs / 1000, 0)} s (boot ${fmt(bootMs / 1000, 0)} s)`);
-		const line = Object.entries({ ...ratios, cores: machine.cores, seconds: Math.round(totalMs / 1000) })
-			.map(([key, value]) => `${key}=${value === undefined ? '–' : Number.isInteger(value) ? value : fmt(value, key.endsWith('_ms') ? 1 : 2)}`)
+		log(
+			`results written to ${file}; total ${fmt(totalMs / 1000, 0)} s (boot ${fmt(bootMs / 1000, 0)} s)`,
+		);
+		const line = Object.entries({
+			...ratios,
+			cores: machine.cores,
+			seconds: Math.round(totalMs / 1000),
+		})
+			.map(
+				([key, value]) =>
+					`${key}=${value === undefined ? '–' : Number.isInteger(value) ? value : fmt(value, key.endsWith('_ms') ? 1 : 2)}`,
+			)
 			.join(' ');
 		process.stdout.write(`\nbench: ${line}\n`);
 	} finally {
@@ -121,7 +138,9 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

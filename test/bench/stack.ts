@@ -18,7 +18,12 @@ export interface BenchStack {
 	/** Creates and publishes a workflow; returns its ID. */
 	publish(workflow: Workflow): Promise<string>;
 	/** POSTs to a production webhook and waits, without fetching execution data, until the run it started ends. */
-	runWebhook(workflowId: string, path: string, body: unknown, options?: { timeoutMs?: number }): Promise<WebhookRun>;
+	runWebhook(
+		workflowId: string,
+		path: string,
+		body: unknown,
+		options?: { timeoutMs?: number },
+	): Promise<WebhookRun>;
 }
 
 export interface WebhookRun {
@@ -42,7 +47,11 @@ export async function bootStack(): Promise<BenchStack> {
 		admin,
 		agents: stack.sandbox.agents,
 		newCredential: async (name) => {
-			const created = await n8n.createCredential(name, 'autoGptApi', apiKeyCredentialData(stack.sandbox));
+			const created = await n8n.createCredential(
+				name,
+				'autoGptApi',
+				apiKeyCredentialData(stack.sandbox),
+			);
 			return { ...created, type: 'autoGptApi' };
 		},
 		publish: async (workflow) => {
@@ -62,7 +71,9 @@ export async function bootStack(): Promise<BenchStack> {
 			if (!response.ok) throw new Error(`webhook ${path} answered ${response.status}`);
 			const deadline = Date.now() + (options.timeoutMs ?? 300_000);
 			while (Date.now() < deadline) {
-				const fresh = (await n8n.executions(workflowId, 20)).filter((e) => !known.has(String(e.id)));
+				const fresh = (await n8n.executions(workflowId, 20)).filter(
+					(e) => !known.has(String(e.id)),
+				);
 				const done = fresh.find((e) => !['new', 'running', 'waiting'].includes(e.status));
 				if (done) {
 					const clientMs = performance.now() - started;
@@ -72,23 +83,45 @@ export async function bootStack(): Promise<BenchStack> {
 				}
 				await sleep(100);
 			}
-			throw new Error(`workflow ${workflowId}: no finished run within ${options.timeoutMs ?? 300_000} ms`);
+			throw new Error(
+				`workflow ${workflowId}: no finished run within ${options.timeoutMs ?? 300_000} ms`,
+			);
 		},
 	};
 }
 
-export function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 /** Webhook (POST, answers at once) → the given nodes, laid out left to right; `links` are [from, output, to]. */
-export function graph(name: string, path: string, nodes: WorkflowNode[], links: Array<[string, number, string]>): Workflow {
-	const webhook = node('Webhook', 'n8n-nodes-base.webhook', 2.1, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() });
+export function graph(
+	name: string,
+	path: string,
+	nodes: WorkflowNode[],
+	links: Array<[string, number, string]>,
+): Workflow {
+	const webhook = node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2.1,
+		{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+		{ webhookId: randomUUID() },
+	);
 	const all = [webhook, ...nodes];
 	all.forEach((each, index) => {
 		each.position = [220 + index * 220, 300];
 	});
-	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	> = {};
 	for (const [from, output, to] of links) {
 		const entry = (connections[from] ??= { main: [] });
 		while (entry.main.length <= output) entry.main.push([]);
@@ -98,4 +131,5 @@ export function graph(name: string, path: string, nodes: WorkflowNode[], links: 
 }
 
 /** Items posted as `{items: [...]}` become n8n items. */
-export const splitItems = () => node('Items', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', options: {} });
+export const splitItems = () =>
+	node('Items', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', options: {} });

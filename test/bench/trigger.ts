@@ -75,7 +75,11 @@ function delivery(secret: string): Prepared {
 	};
 }
 
-async function fire(url: string, deliveries: Prepared[], agent: http.Agent): Promise<Omit<Phase, 'side'>> {
+async function fire(
+	url: string,
+	deliveries: Prepared[],
+	agent: http.Agent,
+): Promise<Omit<Phase, 'side'>> {
 	const target = new URL(url);
 	const latenciesMs: number[] = [];
 	let non2xx = 0;
@@ -83,7 +87,14 @@ async function fire(url: string, deliveries: Prepared[], agent: http.Agent): Pro
 	const send = (prepared: Prepared) =>
 		new Promise<number>((resolve, reject) => {
 			const request = http.request(
-				{ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: prepared.headers, agent },
+				{
+					host: target.hostname,
+					port: target.port,
+					path: target.pathname,
+					method: 'POST',
+					headers: prepared.headers,
+					agent,
+				},
 				(response) => {
 					response.resume();
 					response.on('end', () => resolve(response.statusCode ?? 0));
@@ -104,7 +115,12 @@ async function fire(url: string, deliveries: Prepared[], agent: http.Agent): Pro
 			}
 		}),
 	);
-	return { requests: deliveries.length, elapsedMs: performance.now() - started, latenciesMs, non2xx };
+	return {
+		requests: deliveries.length,
+		elapsedMs: performance.now() - started,
+		latenciesMs,
+		non2xx,
+	};
 }
 
 function summarize(side: Side, phases: Phase[]): SideResult {
@@ -123,7 +139,9 @@ function summarize(side: Side, phases: Phase[]): SideResult {
 	};
 }
 
-export async function runTriggerBench(bench: BenchStack): Promise<{ result: TriggerResult; text: string }> {
+export async function runTriggerBench(
+	bench: BenchStack,
+): Promise<{ result: TriggerResult; text: string }> {
 	const tag = randomUUID().slice(0, 8);
 	const credential = await bench.newCredential(`bench trigger ${tag}`);
 	const before = new Set((await bench.admin.webhooks()).map((subscription) => subscription.id));
@@ -133,13 +151,24 @@ export async function runTriggerBench(bench: BenchStack): Promise<{ result: Trig
 	});
 	await bench.publish(triggerFlow);
 	const subscription = (await bench.admin.webhooks()).find((each) => !before.has(each.id));
-	if (!subscription) throw new Error('the AutoGPT Trigger registered no subscription on activation');
+	if (!subscription)
+		throw new Error('the AutoGPT Trigger registered no subscription on activation');
 	const plainPath = `bench-plain-${tag}`;
 	await bench.publish(
-		graph(`bench: plain Webhook ${tag}`, plainPath, [node('Received', 'n8n-nodes-base.noOp', 1, {})], [['Webhook', 0, 'Received']]),
+		graph(
+			`bench: plain Webhook ${tag}`,
+			plainPath,
+			[node('Received', 'n8n-nodes-base.noOp', 1, {})],
+			[['Webhook', 0, 'Received']],
+		),
 	);
 	const v1Path = `bench-plain-v1-${tag}`;
-	const v1 = graph(`bench: plain Webhook v1 ${tag}`, v1Path, [node('Received', 'n8n-nodes-base.noOp', 1, {})], [['Webhook', 0, 'Received']]);
+	const v1 = graph(
+		`bench: plain Webhook v1 ${tag}`,
+		v1Path,
+		[node('Received', 'n8n-nodes-base.noOp', 1, {})],
+		[['Webhook', 0, 'Received']],
+	);
 	v1.nodes[0].typeVersion = 1;
 	await bench.publish(v1);
 	const urls: Record<Side, string> = {
@@ -154,7 +183,9 @@ export async function runTriggerBench(bench: BenchStack): Promise<{ result: Trig
 		const deliveries = Array.from({ length: requests }, () => delivery(subscription.secret));
 		const outcome = await fire(urls[side], deliveries, agent);
 		if (measured) phases.push({ side, ...outcome });
-		log(`2. ${side}: ${requests} requests, ${fmt(requests / (outcome.elapsedMs / 1000), 0)}/s${measured ? '' : ' (warm-up)'}`);
+		log(
+			`2. ${side}: ${requests} requests, ${fmt(requests / (outcome.elapsedMs / 1000), 0)}/s${measured ? '' : ' (warm-up)'}`,
+		);
 		if (outcome.non2xx > 0) log(`2. ${side}: ${outcome.non2xx} answers were not 2xx`);
 	};
 	try {
@@ -163,7 +194,14 @@ export async function runTriggerBench(bench: BenchStack): Promise<{ result: Trig
 		await phase('webhookV1', WARM_UP, false);
 		// Halves in mirrored order: drift (n8n's growing execution table, other load) favours no side.
 		const half = Math.round(MEASURED_PER_SIDE / 2);
-		for (const side of ['webhook', 'trigger', 'webhookV1', 'webhookV1', 'trigger', 'webhook'] as Side[]) {
+		for (const side of [
+			'webhook',
+			'trigger',
+			'webhookV1',
+			'webhookV1',
+			'trigger',
+			'webhook',
+		] as Side[]) {
 			await phase(side, half, true);
 		}
 	} finally {

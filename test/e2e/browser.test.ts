@@ -236,7 +236,7 @@ test('denying on the consent page leaves a clear error and the credential unconn
 test('editor screenshots: a workflow on the canvas and the Execute Agent parameter panel', async () => {
 	if (!connected) throw new Error('needs the credential connected earlier');
 	const workflow = await stack.n8n.createWorkflow(
-		loadWorkflowFile('demo-execute-agent.json', {
+		loadWorkflowFile('execute-agent.json', {
 			agents: stack.sandbox.agents,
 			oauth2Credential: connected,
 		}),

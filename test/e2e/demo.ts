@@ -38,13 +38,9 @@ async function main(): Promise<void> {
 		log(`credential "${credential.name}" connected through n8n's OAuth2 flow`);
 
 		const values = { agents: stack.sandbox.agents, oauth2Credential: credential };
-		const events = await stack.n8n.createWorkflow(
-			loadWorkflowFile('demo-agent-events.json', values),
-		);
+		const events = await stack.n8n.createWorkflow(loadWorkflowFile('agent-events.json', values));
 		await stack.n8n.activateWorkflow(events.id);
-		const execute = await stack.n8n.createWorkflow(
-			loadWorkflowFile('demo-execute-agent.json', values),
-		);
+		const execute = await stack.n8n.createWorkflow(loadWorkflowFile('execute-agent.json', values));
 		await stack.n8n.activateWorkflow(execute.id);
 		log('demo workflows imported and active');
 

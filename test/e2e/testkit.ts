@@ -48,6 +48,9 @@ async function attach(): Promise<TestStack> {
 		pids: record.pids,
 		logs: { n8n: `${record.stateDir}/n8n.log`, sandbox: `${record.stateDir}/sandbox.out` },
 		timings: {},
+		restartN8n: async () => {
+			throw new Error('a stack attached with N8N_E2E_ATTACH=1 cannot restart n8n');
+		},
 		stop: async () => {},
 		admin: new SandboxAdmin(record.line.sandbox),
 	};

@@ -102,7 +102,6 @@ describe('Agent → Execute', () => {
 	test('waits for 5 items and pairs each item with its own outputs', async () => {
 		const items = [0, 1, 2, 3, 4].map((n) => ({ inputs: { topic: `topic-${n}`, n } }));
 		const before = new Set((await stack.admin.executions()).map((e) => e.execution_id));
-		const started = Date.now();
 		const run = await runAutoGptNode(stack, oauth, execute(stack.sandbox.agents.echo), items);
 		expect(run.execution.status).toBe('success');
 		expect(run.output).toHaveLength(5);
@@ -114,8 +113,6 @@ describe('Agent → Execute', () => {
 		expect(created.map((e) => e.inputs).sort((a, b) => Number(a.n) - Number(b.n))).toEqual(
 			items.map((i) => i.inputs),
 		);
-		// Awaited concurrently: five 0.7 s agents take far less than five times that plus polling.
-		expect(Date.now() - started).toBeLessThan(30_000);
 	});
 
 	test('runs with the API key credential too, inputs given as fields', async () => {

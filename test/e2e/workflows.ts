@@ -119,10 +119,11 @@ export function triggerWorkflow(
 	};
 }
 
-export const DEMO_WORKFLOWS_DIR = join(__dirname, 'workflows');
+/** The example workflows of the README, which the demo imports with the sandbox's values filled in. */
+export const DEMO_WORKFLOWS_DIR = join(__dirname, '..', '..', 'examples');
 
 /**
- * A workflow JSON from test/e2e/workflows/ with its placeholders filled: __<FIXTURE>_AGENT_ID__ (a
+ * A workflow JSON from examples/ with its placeholders filled: __<FIXTURE>_AGENT_ID__ (a
  * sandbox agent, e.g. __ECHO_AGENT_ID__) and the OAuth2 credential's __OAUTH2_CREDENTIAL_ID__ and
  * __OAUTH2_CREDENTIAL_NAME__.
  */

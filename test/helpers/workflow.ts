@@ -73,8 +73,13 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
-function resolveCredentialExpression(value: string, credentials: ICredentialDataDecryptedObject): string {
-	return value.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_match, name: string) => String(credentials[name] ?? ''));
+function resolveCredentialExpression(
+	value: string,
+	credentials: ICredentialDataDecryptedObject,
+): string {
+	return value.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_match, name: string) =>
+		String(credentials[name] ?? ''),
+	);
 }
 
 export class TestCredentialsHelper extends ICredentialsHelper {
@@ -93,7 +98,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	) {
 		const authenticate = credentialTypes[typeName]?.authenticate;
 		if (!authenticate || typeof authenticate === 'function') return requestOptions;
 		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, string>;
@@ -115,13 +124,21 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: unknown, type: string) {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		type: string,
+	) {
 		return { ...(this.credentials[type] ?? {}) };
 	}
 
 	async updateCredentials() {}
 
-	async updateCredentialsOauthTokenData(_nodeCredentials: unknown, type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentialsOauthTokenData(
+		_nodeCredentials: unknown,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.updates.push({ type, data });
 		this.credentials[type] = { ...this.credentials[type], ...data };
 	}
@@ -132,7 +149,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 /** Credentials as n8n hands them to a node: OAuth2 fields resolved, token data attached. */
-export function apiKeyCredentials(apiKey: string, platformUrl: string, apiUrl = ''): ICredentialDataDecryptedObject {
+export function apiKeyCredentials(
+	apiKey: string,
+	platformUrl: string,
+	apiUrl = '',
+): ICredentialDataDecryptedObject {
 	return { apiKey, platformUrl, apiUrl };
 }
 
@@ -153,7 +174,8 @@ export function oauthCredentials(options: {
 		accessTokenUrl: `${options.platformUrl}/oauth/token`,
 		clientId: options.clientId,
 		clientSecret: options.clientSecret,
-		scope: 'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
+		scope:
+			'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
 		authQueryParameters: '',
 		authentication: 'body',
 		webhookSecret: options.webhookSecret ?? '',
@@ -170,7 +192,12 @@ export interface RunResult {
 	/** Output items of the AutoGPT node (first run, first output). */
 	items: INodeExecutionData[];
 	/** The node's error when the run failed. */
-	error?: { message: string; description?: string | null; context?: IDataObject; httpCode?: string | null };
+	error?: {
+		message: string;
+		description?: string | null;
+		context?: IDataObject;
+		httpCode?: string | null;
+	};
 }
 
 /**
@@ -216,7 +243,14 @@ export async function runAutoGpt(options: {
 		active: false,
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	} as never);
 	let resolveRun: (run: IRun) => void = () => {};
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));

@@ -2,7 +2,12 @@
 // WorkflowExecute: what a workflow would see from a platform that follows the contract.
 import type { Sandbox } from '../sandbox/server';
 import { admin, getTokens, startTestSandbox } from '../sandbox/testkit';
-import { apiKeyCredentials, oauthCredentials, runAutoGpt, TestCredentialsHelper } from '../helpers/workflow';
+import {
+	apiKeyCredentials,
+	oauthCredentials,
+	runAutoGpt,
+	TestCredentialsHelper,
+} from '../helpers/workflow';
 
 let sandbox: Sandbox;
 let apiKey: () => TestCredentialsHelper;
@@ -18,15 +23,24 @@ const execute = (name: string, extra: Record<string, unknown> = {}) => ({
 	options: { pollInterval: 0.5, timeout: 30 },
 	...extra,
 });
-const executions = async () => (await admin(sandbox, 'GET', 'executions')).json as Array<{ execution_id: string; status: string }>;
+const executions = async () =>
+	(await admin(sandbox, 'GET', 'executions')).json as Array<{
+		execution_id: string;
+		status: string;
+	}>;
 
 jest.setTimeout(30_000);
 
 beforeAll(async () => {
 	// Unlimited: these tests are about behaviour; the rate budget has its own tests.
 	const unlimited = { perMinute: 0, perHour: 0 };
-	sandbox = await startTestSandbox({ rateLimits: { execute: unlimited, read: unlimited, oauth: { perMinute: 0 } } });
-	apiKey = () => new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(sandbox.info.apiKey, sandbox.url, sandbox.apiUrl) });
+	sandbox = await startTestSandbox({
+		rateLimits: { execute: unlimited, read: unlimited, oauth: { perMinute: 0 } },
+	});
+	apiKey = () =>
+		new TestCredentialsHelper({
+			autoGptApi: apiKeyCredentials(sandbox.info.apiKey, sandbox.url, sandbox.apiUrl),
+		});
 	oauth = async () => {
 		const tokens = await getTokens(sandbox);
 		return new TestCredentialsHelper({
@@ -50,102 +64,224 @@ afterAll(async () => {
 
 test('execute and wait over several items: outputs per item, paired', async () => {
 	const inputs = [{ topic: 'a' }, { topic: 'b' }, { topic: 'c' }];
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('echo'), inputItems: inputs });
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('echo'),
+		inputItems: inputs,
+	});
 	expect(result.error).toBeUndefined();
-	expect(result.items.map((item) => [item.json.status, item.json.outputs, item.pairedItem])).toEqual(
-		inputs.map((input, index) => ['completed', input, { item: index }]),
-	);
-	expect((await executions()).map((execution) => execution.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+	expect(
+		result.items.map((item) => [item.json.status, item.json.outputs, item.pairedItem]),
+	).toEqual(inputs.map((input, index) => ['completed', input, { item: index }]));
+	expect((await executions()).map((execution) => execution.status)).toEqual([
+		'COMPLETED',
+		'COMPLETED',
+		'COMPLETED',
+	]);
 });
 
 test('lower-case statuses (the guides) work the same', async () => {
 	await admin(sandbox, 'POST', 'config', { statusCase: 'lower' });
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('echo', { simplify: false }), inputItems: [{ x: 1 }] });
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('echo', { simplify: false }),
+		inputItems: [{ x: 1 }],
+	});
 	expect(result.items[0].json).toMatchObject({ status: 'completed', outputs: { x: [1] } });
 });
 
 test('a failing agent names the execution and the platform error', async () => {
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('failing'), inputItems: [{ message: 'No API quota left' }] });
-	expect(result.error?.message).toMatch(new RegExp(`^Execution [0-9a-f-]+ of agent ${sandbox.info.agents.failing} failed: No API quota left$`));
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('failing'),
+		inputItems: [{ message: 'No API quota left' }],
+	});
+	expect(result.error?.message).toMatch(
+		new RegExp(
+			`^Execution [0-9a-f-]+ of agent ${sandbox.info.agents.failing} failed: No API quota left$`,
+		),
+	);
 });
 
 test('get, then cancel of a slow agent, which ends TERMINATED', async () => {
-	const started = await runAutoGpt({ credentials: apiKey(), parameters: execute('slow', { waitForCompletion: false }), inputItems: [{ seconds: 60 }] });
+	const started = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('slow', { waitForCompletion: false }),
+		inputItems: [{ seconds: 60 }],
+	});
 	const executionId = started.items[0].json.execution_id as string;
-	const get = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'get', executionId } });
+	const get = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: { resource: 'execution', operation: 'get', executionId },
+	});
 	expect(['queued', 'running']).toContain(get.items[0].json.status);
-	const cancel = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'cancel', executionId } });
-	expect(cancel.items[0].json).toEqual({ message: 'Execution terminated', execution_id: executionId });
-	const again = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'cancel', executionId } });
-	expect(again.error?.message).toBe(`Could not cancel execution ${executionId}: AutoGPT answered 400 Bad Request — Cannot cancel execution with status TERMINATED`);
-	const wait = await runAutoGpt({ credentials: apiKey(), parameters: { resource: 'execution', operation: 'wait', executionId } });
+	const cancel = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: { resource: 'execution', operation: 'cancel', executionId },
+	});
+	expect(cancel.items[0].json).toEqual({
+		message: 'Execution terminated',
+		execution_id: executionId,
+	});
+	const again = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: { resource: 'execution', operation: 'cancel', executionId },
+	});
+	expect(again.error?.message).toBe(
+		`Could not cancel execution ${executionId}: AutoGPT answered 400 Bad Request — Cannot cancel execution with status TERMINATED`,
+	);
+	const wait = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: { resource: 'execution', operation: 'wait', executionId },
+	});
 	expect(wait.error?.message).toBe(`Execution ${executionId} was terminated`);
 });
 
 test('grants: get many, get, delete credential; capabilities (OAuth2)', async () => {
 	const credentials = await oauth();
 	const parameters = { authentication: 'oAuth2' };
-	const many = await runAutoGpt({ credentials, parameters: { ...parameters, resource: 'grant', operation: 'getAll', returnAll: true } });
+	const many = await runAutoGpt({
+		credentials,
+		parameters: { ...parameters, resource: 'grant', operation: 'getAll', returnAll: true },
+	});
 	const providers = many.items.map((item) => item.json.provider).sort();
 	expect(providers).toEqual(['github', 'google']);
 	const google = many.items.find((item) => item.json.provider === 'google')!.json;
 
-	const one = await runAutoGpt({ credentials, parameters: { ...parameters, resource: 'grant', operation: 'get', grantId: { __rl: true, mode: 'id', value: google.id } } });
-	expect(one.items[0].json).toMatchObject({ id: google.id, provider: 'google', permissions: ['USE', 'DELETE'] });
+	const one = await runAutoGpt({
+		credentials,
+		parameters: {
+			...parameters,
+			resource: 'grant',
+			operation: 'get',
+			grantId: { __rl: true, mode: 'id', value: google.id },
+		},
+	});
+	expect(one.items[0].json).toMatchObject({
+		id: google.id,
+		provider: 'google',
+		permissions: ['USE', 'DELETE'],
+	});
 
-	const capabilities = await runAutoGpt({ credentials, parameters: { ...parameters, resource: 'account', operation: 'getCapabilities' } });
+	const capabilities = await runAutoGpt({
+		credentials,
+		parameters: { ...parameters, resource: 'account', operation: 'getCapabilities' },
+	});
 	expect(capabilities.items[0].json).toMatchObject({ client_id: sandbox.info.clientId });
 
 	const deleted = await runAutoGpt({
 		credentials,
-		parameters: { ...parameters, resource: 'grant', operation: 'deleteCredential', grantId: { __rl: true, mode: 'id', value: google.id } },
+		parameters: {
+			...parameters,
+			resource: 'grant',
+			operation: 'deleteCredential',
+			grantId: { __rl: true, mode: 'id', value: google.id },
+		},
 	});
 	expect(deleted.items[0].json).toEqual({ deleted: true, grant_id: google.id });
-	const gone = await runAutoGpt({ credentials, parameters: { ...parameters, resource: 'grant', operation: 'get', grantId: { __rl: true, mode: 'id', value: google.id } } });
+	const gone = await runAutoGpt({
+		credentials,
+		parameters: {
+			...parameters,
+			resource: 'grant',
+			operation: 'get',
+			grantId: { __rl: true, mode: 'id', value: google.id },
+		},
+	});
 	expect(gone.error?.httpCode).toBe('404');
 	const github = many.items.find((item) => item.json.provider === 'github')!.json;
 	const refused = await runAutoGpt({
 		credentials,
-		parameters: { ...parameters, resource: 'grant', operation: 'deleteCredential', grantId: { __rl: true, mode: 'id', value: github.id } },
+		parameters: {
+			...parameters,
+			resource: 'grant',
+			operation: 'deleteCredential',
+			grantId: { __rl: true, mode: 'id', value: github.id },
+		},
 	});
 	expect(refused.error?.httpCode).toBe('403');
 });
 
 test('an agent that needs a google grant runs with it', async () => {
 	const credentials = await oauth();
-	const result = await runAutoGpt({ credentials, parameters: { authentication: 'oAuth2', ...execute('needsGoogle') }, inputItems: [{ q: 1 }] });
+	const result = await runAutoGpt({
+		credentials,
+		parameters: { authentication: 'oAuth2', ...execute('needsGoogle') },
+		inputItems: [{ q: 1 }],
+	});
 	expect(result.error).toBeUndefined();
 	expect(result.items[0].json.outputs).toEqual({ q: 1 });
 });
 
 test('a 429 is waited out and the run succeeds', async () => {
-	await admin(sandbox, 'POST', 'faults', { method: 'POST', path: '/execute$', count: 1, status: 429, body: { detail: 'Rate limit exceeded' } });
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('echo'), inputItems: [{ a: 1 }] });
+	await admin(sandbox, 'POST', 'faults', {
+		method: 'POST',
+		path: '/execute$',
+		count: 1,
+		status: 429,
+		body: { detail: 'Rate limit exceeded' },
+	});
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('echo'),
+		inputItems: [{ a: 1 }],
+	});
 	expect(result.error).toBeUndefined();
 	expect(await executions()).toHaveLength(1);
 });
 
 test('faults on GET while waiting are retried', async () => {
-	await admin(sandbox, 'POST', 'faults', { method: 'GET', path: '/executions/[0-9a-f-]+$', count: 2, status: 503, body: { detail: 'Service Unavailable' } });
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('echo'), inputItems: [{ a: 1 }] });
+	await admin(sandbox, 'POST', 'faults', {
+		method: 'GET',
+		path: '/executions/[0-9a-f-]+$',
+		count: 2,
+		status: 503,
+		body: { detail: 'Service Unavailable' },
+	});
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('echo'),
+		inputItems: [{ a: 1 }],
+	});
 	expect(result.error).toBeUndefined();
 	expect(result.items[0].json.outputs).toEqual({ a: 1 });
 });
 
 test('a dropped connection on execute is not repeated: no second run', async () => {
-	await admin(sandbox, 'POST', 'faults', { method: 'POST', path: '/execute$', count: 1, drop: true });
-	const result = await runAutoGpt({ credentials: apiKey(), parameters: execute('echo'), inputItems: [{ a: 1 }] });
-	expect(result.error?.message).toBe(`Could not start agent ${sandbox.info.agents.echo}: no answer from AutoGPT (the connection was dropped)`);
+	await admin(sandbox, 'POST', 'faults', {
+		method: 'POST',
+		path: '/execute$',
+		count: 1,
+		drop: true,
+	});
+	const result = await runAutoGpt({
+		credentials: apiKey(),
+		parameters: execute('echo'),
+		inputItems: [{ a: 1 }],
+	});
+	expect(result.error?.message).toBe(
+		`Could not start agent ${sandbox.info.agents.echo}: no answer from AutoGPT (the connection was dropped)`,
+	);
 	expect(result.error?.description).toMatch(/may have started/);
-	const requests = (await admin(sandbox, 'GET', 'requests')).json as Array<{ method: string; path: string }>;
-	expect(requests.filter((request) => request.method === 'POST' && request.path.endsWith('/execute'))).toHaveLength(1);
+	const requests = (await admin(sandbox, 'GET', 'requests')).json as Array<{
+		method: string;
+		path: string;
+	}>;
+	expect(
+		requests.filter((request) => request.method === 'POST' && request.path.endsWith('/execute')),
+	).toHaveLength(1);
 	expect((await executions()).length).toBeLessThanOrEqual(1);
 });
 
 test('webhook_url with an API key is refused in the platform words', async () => {
 	const result = await runAutoGpt({
 		credentials: apiKey(),
-		parameters: execute('echo', { webhookUrl: 'http://127.0.0.1:5678/webhook/x', waitForCompletion: false }),
+		parameters: execute('echo', {
+			webhookUrl: 'http://127.0.0.1:5678/webhook/x',
+			waitForCompletion: false,
+		}),
 	});
-	expect(result.error?.message).toBe(`Could not start agent ${sandbox.info.agents.echo}: AutoGPT answered 400 Bad Request — webhook_url requires an OAuth client`);
+	expect(result.error?.message).toBe(
+		`Could not start agent ${sandbox.info.agents.echo}: AutoGPT answered 400 Bad Request — webhook_url requires an OAuth client`,
+	);
 });

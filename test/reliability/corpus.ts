@@ -5,7 +5,13 @@ import { randomBytes, randomUUID } from 'crypto';
 
 import { sleep } from '../e2e/processes';
 import { PyFloat, signatureHeader, wireJson } from '../sandbox/canonical';
-import { completedPayload, type Payload, pythonIso, signedDelivery, type WireDelivery } from './support';
+import {
+	completedPayload,
+	type Payload,
+	pythonIso,
+	signedDelivery,
+	type WireDelivery,
+} from './support';
 
 export interface CorpusContext {
 	/** The trigger's production URL. */
@@ -106,7 +112,12 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 	const failed: Payload = {
 		event: 'execution.failed',
 		timestamp: pythonIso(Date.now()),
-		data: { execution_id: randomUUID(), agent_id: randomUUID(), status: 'FAILED', error: 'Agent execution failed' },
+		data: {
+			execution_id: randomUUID(),
+			agent_id: randomUUID(),
+			status: 'FAILED',
+			error: 'Agent execution failed',
+		},
 	};
 	add({
 		name: 'valid execution.failed, status in upper case',
@@ -125,11 +136,15 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		build: () => (edgeDelivery = signedDelivery(secret, edge)),
 	});
 	const numbers = completedPayload(Date.now(), {
-		outputs: { score: [new PyFloat(1.0), new PyFloat(2.5e-7)], big: [18446744073709551617n], nested: [{ b: 1, a: [] }] },
+		outputs: {
+			score: [new PyFloat(1.0), new PyFloat(2.5e-7)],
+			big: [18446744073709551617n],
+			nested: [{ b: 1, a: [] }],
+		},
 	});
 	add({
 		name: 'valid, canonical-signed, floats 1.0 / 2.5e-07 and a 20-digit integer',
-		why: 'the canonical form keeps Python\'s number spelling',
+		why: "the canonical form keeps Python's number spelling",
 		expected: [200],
 		starts: true,
 		executionId: executionIdOf(numbers),
@@ -191,9 +206,12 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		expected: [200],
 		starts: true,
 		executionId: executionIdOf(disagree),
-		build: () => signedDelivery(secret, disagree, { headerTimestamp: pythonIso(Date.now() - 220_000) }),
+		build: () =>
+			signedDelivery(secret, disagree, { headerTimestamp: pythonIso(Date.now() - 220_000) }),
 	});
-	const large = completedPayload(Date.now(), { outputs: { text: ['x'.repeat(Math.floor(context.payloadLimitBytes * 0.8))] } });
+	const large = completedPayload(Date.now(), {
+		outputs: { text: ['x'.repeat(Math.floor(context.payloadLimitBytes * 0.8))] },
+	});
 	add({
 		name: `valid, ${Math.round((context.payloadLimitBytes * 0.8) / 1024)} KiB body (under n8n's limit)`,
 		why: 'a large output is still delivered',
@@ -213,7 +231,10 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		executionId: executionIdOf(tampered),
 		build: () => {
 			const delivery = signedDelivery(secret, tampered, { form: 'raw' });
-			return { ...delivery, body: Buffer.from(delivery.body.toString('utf8').replace('"ok"', '"OK"'), 'utf8') };
+			return {
+				...delivery,
+				body: Buffer.from(delivery.body.toString('utf8').replace('"ok"', '"OK"'), 'utf8'),
+			};
 		},
 	});
 	const swapped = completedPayload();
@@ -225,7 +246,11 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		executionId: executionIdOf(swapped),
 		build: () => {
 			const other = signedDelivery(secret, completedPayload());
-			return withHeader(signedDelivery(secret, swapped), 'x-webhook-signature', other.headers['x-webhook-signature']);
+			return withHeader(
+				signedDelivery(secret, swapped),
+				'x-webhook-signature',
+				other.headers['x-webhook-signature'],
+			);
 		},
 	});
 	const wrongSecret = completedPayload();
@@ -280,7 +305,12 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		expected: [401],
 		starts: false,
 		executionId: executionIdOf(badHex),
-		build: () => withHeader(signedDelivery(secret, badHex), 'x-webhook-signature', `sha256=${'zz'.repeat(32)}`),
+		build: () =>
+			withHeader(
+				signedDelivery(secret, badHex),
+				'x-webhook-signature',
+				`sha256=${'zz'.repeat(32)}`,
+			),
 	});
 	const shortHex = completedPayload();
 	add({
@@ -291,7 +321,11 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		executionId: executionIdOf(shortHex),
 		build: () => {
 			const delivery = signedDelivery(secret, shortHex);
-			return withHeader(delivery, 'x-webhook-signature', delivery.headers['x-webhook-signature'].slice(0, 7 + 32));
+			return withHeader(
+				delivery,
+				'x-webhook-signature',
+				delivery.headers['x-webhook-signature'].slice(0, 7 + 32),
+			);
 		},
 	});
 	const bare = completedPayload();
@@ -303,7 +337,11 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		executionId: executionIdOf(bare),
 		build: () => {
 			const delivery = signedDelivery(secret, bare);
-			return withHeader(delivery, 'x-webhook-signature', delivery.headers['x-webhook-signature'].slice(7));
+			return withHeader(
+				delivery,
+				'x-webhook-signature',
+				delivery.headers['x-webhook-signature'].slice(7),
+			);
 		},
 	});
 	const doubled = completedPayload();
@@ -316,7 +354,10 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		build: () => {
 			const delivery = signedDelivery(secret, doubled);
 			const headers = { ...delivery.headers } as Record<string, string | string[]>;
-			headers['x-webhook-signature'] = [delivery.headers['x-webhook-signature'], `sha256=${hex(32)}`];
+			headers['x-webhook-signature'] = [
+				delivery.headers['x-webhook-signature'],
+				`sha256=${hex(32)}`,
+			];
 			return { body: delivery.body, headers: headers as unknown as Record<string, string> };
 		},
 	});
@@ -338,7 +379,8 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		expected: [401],
 		starts: false,
 		executionId: executionIdOf(staleHeader),
-		build: () => signedDelivery(secret, staleHeader, { headerTimestamp: pythonIso(Date.now() - 600_000) }),
+		build: () =>
+			signedDelivery(secret, staleHeader, { headerTimestamp: pythonIso(Date.now() - 600_000) }),
 	});
 	const staleBody = completedPayload(Date.now() - 600_000);
 	add({
@@ -356,7 +398,8 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		expected: [401],
 		starts: false,
 		executionId: executionIdOf(future),
-		build: () => signedDelivery(secret, future, { headerTimestamp: pythonIso(Date.now() + 600_000) }),
+		build: () =>
+			signedDelivery(secret, future, { headerTimestamp: pythonIso(Date.now() + 600_000) }),
 	});
 	const futureBody = completedPayload(Date.now() + 360_000);
 	add({
@@ -402,7 +445,11 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		build: () => {
 			const { event, timestamp, data } = original;
 			const reordered = { data, timestamp, event };
-			return withHeader({ ...originalDelivery!, body: Buffer.from(JSON.stringify(reordered, null, 1), 'utf8') }, 'x-webhook-timestamp', pythonIso(Date.now()));
+			return withHeader(
+				{ ...originalDelivery!, body: Buffer.from(JSON.stringify(reordered, null, 1), 'utf8') },
+				'x-webhook-timestamp',
+				pythonIso(Date.now()),
+			);
 		},
 	});
 	add({
@@ -487,10 +534,12 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		starts: false,
 		build: () => withHeader(rawSigned(secret, ''), 'x-webhook-signature', undefined),
 	});
-	const oversized = completedPayload(Date.now(), { outputs: { text: ['y'.repeat(Math.floor(context.payloadLimitBytes * 1.5))] } });
+	const oversized = completedPayload(Date.now(), {
+		outputs: { text: ['y'.repeat(Math.floor(context.payloadLimitBytes * 1.5))] },
+	});
 	add({
 		name: `correctly signed body over n8n's limit (${Math.round((context.payloadLimitBytes * 1.5) / 1024)} KiB > N8N_PAYLOAD_SIZE_MAX)`,
-		why: "n8n refuses it while reading the body, before the trigger runs (n8n 2.40.7 turns its PayloadTooLargeError into a 500; a 413 or a closed connection would do as well)",
+		why: 'n8n refuses it while reading the body, before the trigger runs (n8n 2.40.7 turns its PayloadTooLargeError into a 500; a 413 or a closed connection would do as well)',
 		expected: [500, 413, -1],
 		starts: false,
 		executionId: executionIdOf(oversized),

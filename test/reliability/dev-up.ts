@@ -14,10 +14,27 @@ import { startStack } from '../e2e/harness';
 async function main(): Promise<void> {
 	const dir = join(tmpdir(), 'n8n-nodes-autogpt-reliability-dev');
 	mkdirSync(dir, { recursive: true });
-	const stack = await startStack({ stateDir: dir, detached: true, n8nEnv: { N8N_PAYLOAD_SIZE_MAX: '1' } });
-	const record = { n8nUrl: stack.n8nUrl, n8nApiKey: stack.n8nApiKey, sandbox: stack.sandbox, pids: stack.pids, logs: stack.logs, cookie: stack.n8n.sessionCookie };
+	const stack = await startStack({
+		stateDir: dir,
+		detached: true,
+		n8nEnv: { N8N_PAYLOAD_SIZE_MAX: '1' },
+	});
+	const record = {
+		n8nUrl: stack.n8nUrl,
+		n8nApiKey: stack.n8nApiKey,
+		sandbox: stack.sandbox,
+		pids: stack.pids,
+		logs: stack.logs,
+		cookie: stack.n8n.sessionCookie,
+	};
 	writeFileSync(join(dir, 'stack.json'), JSON.stringify(record, null, 2));
 	process.stdout.write(JSON.stringify(record) + '\n');
 }
 
-main().then(() => process.exit(0), (error) => { process.stderr.write(String(error) + '\n'); process.exit(1); });
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(String(error) + '\n');
+		process.exit(1);
+	},
+);

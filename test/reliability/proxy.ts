@@ -11,7 +11,12 @@ export class LostAnswerProxy {
 	private server?: http.Server;
 	private rules: Array<{ method: string; path: RegExp; remaining: number }> = [];
 	/** Requests whose answer was swallowed, with the upstream status that was never delivered. */
-	readonly swallowed: Array<{ method: string; path: string; upstreamStatus: number; upstreamBody: string }> = [];
+	readonly swallowed: Array<{
+		method: string;
+		path: string;
+		upstreamStatus: number;
+		upstreamBody: string;
+	}> = [];
 	url = '';
 
 	constructor(private readonly target: string) {}
@@ -24,7 +29,9 @@ export class LostAnswerProxy {
 			request.on('end', () => {
 				const body = Buffer.concat(chunks);
 				const path = (request.url ?? '/').split('?')[0];
-				const rule = this.rules.find((r) => r.remaining > 0 && r.method === request.method && r.path.test(path));
+				const rule = this.rules.find(
+					(r) => r.remaining > 0 && r.method === request.method && r.path.test(path),
+				);
 				if (rule) rule.remaining--;
 				const forward = http.request(
 					{
@@ -41,7 +48,12 @@ export class LostAnswerProxy {
 						answer.on('end', () => {
 							const answerBody = Buffer.concat(answerChunks);
 							if (rule) {
-								this.swallowed.push({ method: request.method ?? '', path, upstreamStatus: answer.statusCode ?? 0, upstreamBody: answerBody.toString('utf8') });
+								this.swallowed.push({
+									method: request.method ?? '',
+									path,
+									upstreamStatus: answer.statusCode ?? 0,
+									upstreamBody: answerBody.toString('utf8'),
+								});
 								request.socket.destroy();
 								return;
 							}

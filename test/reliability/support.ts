@@ -106,7 +106,10 @@ export interface Payload {
 	data: unknown;
 }
 
-export function completedPayload(timestampMs = Date.now(), extra: Record<string, unknown> = {}): Payload {
+export function completedPayload(
+	timestampMs = Date.now(),
+	extra: Record<string, unknown> = {},
+): Payload {
 	return {
 		event: 'execution.completed',
 		timestamp: pythonIso(timestampMs),
@@ -131,7 +134,8 @@ export function signedDelivery(
 	payload: Payload | unknown,
 	options: { form?: 'raw' | 'canonical'; headerTimestamp?: string; wire?: 'python' | 'utf8' } = {},
 ): WireDelivery {
-	const wire = options.wire === 'utf8' ? pythonJsonDumps(payload, { ensureAscii: false }) : wireJson(payload);
+	const wire =
+		options.wire === 'utf8' ? pythonJsonDumps(payload, { ensureAscii: false }) : wireJson(payload);
 	const signed = (options.form ?? 'canonical') === 'raw' ? wire : canonicalJson(payload);
 	return {
 		body: Buffer.from(wire, 'utf8'),
@@ -154,7 +158,11 @@ export interface Answer {
  * POSTs over a fresh connection with node:http, so the body bytes, Content-Length and headers are
  * exactly the ones given (fetch would add or normalize some).
  */
-export async function post(url: string, delivery: WireDelivery, timeoutMs = 30_000): Promise<Answer> {
+export async function post(
+	url: string,
+	delivery: WireDelivery,
+	timeoutMs = 30_000,
+): Promise<Answer> {
 	const started = Date.now();
 	return await new Promise((resolve, reject) => {
 		const request = http.request(
@@ -169,7 +177,11 @@ export async function post(url: string, delivery: WireDelivery, timeoutMs = 30_0
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
 				response.on('end', () =>
-					resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started }),
+					resolve({
+						status: response.statusCode ?? 0,
+						body: Buffer.concat(chunks).toString('utf8'),
+						ms: Date.now() - started,
+					}),
 				);
 				response.on('error', reject);
 			},
@@ -177,7 +189,8 @@ export async function post(url: string, delivery: WireDelivery, timeoutMs = 30_0
 		request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			// n8n may answer 413 and close before the whole body is written: that answer counts.
-			if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve({ status: -1, body: error.code, ms: Date.now() - started });
+			if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
+				resolve({ status: -1, body: error.code, ms: Date.now() - started });
 			else reject(error);
 		});
 		request.end(delivery.body);
@@ -197,7 +210,10 @@ export async function allExecutions(
 	let cursor: string | undefined;
 	for (;;) {
 		const query = `workflowId=${workflowId}&limit=250${includeData ? '&includeData=true' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-		const page = await n8n.api<{ data: Array<{ id: string; status: string }>; nextCursor?: string | null }>('GET', `/executions?${query}`);
+		const page = await n8n.api<{
+			data: Array<{ id: string; status: string }>;
+			nextCursor?: string | null;
+		}>('GET', `/executions?${query}`);
 		found.push(...page.data);
 		if (!page.nextCursor) return found;
 		cursor = page.nextCursor;
@@ -205,7 +221,12 @@ export async function allExecutions(
 }
 
 /** Waits until the workflow's execution count stops at `expected` (or passes it), then returns it. */
-export async function settleExecutionCount(n8n: N8nClient, workflowId: string, expected: number, timeoutMs: number): Promise<number> {
+export async function settleExecutionCount(
+	n8n: N8nClient,
+	workflowId: string,
+	expected: number,
+	timeoutMs: number,
+): Promise<number> {
 	const deadline = Date.now() + timeoutMs;
 	let count = -1;
 	while (Date.now() < deadline) {
@@ -234,10 +255,23 @@ export function rssMiB(pid: number): number {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-export function table(title: string, header: string[], rows: Array<Array<string | number>>): string {
+export function table(
+	title: string,
+	header: string[],
+	rows: Array<Array<string | number>>,
+): string {
 	const cells = [header, ...rows.map((row) => row.map(String))];
-	const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-	const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+	const widths = header.map((_, column) =>
+		Math.max(...cells.map((row) => (row[column] ?? '').length)),
+	);
+	const line = (row: string[]) =>
+		`| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
 	const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
 	return [`\n${title}`, line(header), rule, ...cells.slice(1).map(line), ''].join('\n');
+}
+
+/** A text on one line, cut to `length` characters for a table cell. */
+export function short(text: string, length = 60): string {
+	const flat = text.replace(/\s+/g, ' ');
+	return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }

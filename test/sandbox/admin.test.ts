@@ -111,7 +111,13 @@ describe('§11 admin lists', () => {
 		await capabilities();
 		await capabilities();
 		const log = (await admin(sandbox, 'GET', 'requests')).json;
-		expect(log.map((entry: { method: string; path: string; status: number }) => [entry.method, entry.path, entry.status])).toEqual([
+		expect(
+			log.map((entry: { method: string; path: string; status: number }) => [
+				entry.method,
+				entry.path,
+				entry.status,
+			]),
+		).toEqual([
 			['GET', '/api/external/v1/executions/capabilities', 500],
 			['GET', '/api/external/v1/executions/capabilities', 200],
 		]);
@@ -222,7 +228,9 @@ describe('§11 consent, config, clock, reset', () => {
 			rateLimits: { read: { perMinute: 60 } },
 		});
 		const after = (await admin(sandbox, 'GET', 'grants')).json;
-		expect(after.map((grant: { id: string }) => grant.id)).toEqual(grants.map((grant: { id: string }) => grant.id));
+		expect(after.map((grant: { id: string }) => grant.id)).toEqual(
+			grants.map((grant: { id: string }) => grant.id),
+		);
 		expect(after[0].revoked_at).toBeNull();
 		expect((await admin(sandbox, 'GET', 'info')).json).toEqual(sandbox.info);
 		// The old token is gone with the state; the same client still works.

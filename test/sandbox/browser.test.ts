@@ -40,7 +40,18 @@ describe('§2 §5 in a browser', () => {
 		sandbox = await startTestSandbox();
 		app = await startApp();
 		appOrigin = `http://localhost:${(app.address() as AddressInfo).port}`;
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+		});
 	});
 	afterAll(async () => {
 		await browser?.close();
@@ -81,14 +92,26 @@ describe('§2 §5 in a browser', () => {
 		const [popup] = await Promise.all([
 			page.waitForEvent('popup'),
 			page.evaluate(
-				(url) => void (globalThis as unknown as { open: (url: string, name: string, features: string) => unknown }).open(url, 'AutoGPT Connect', 'width=500,height=600'),
+				(url) =>
+					void (
+						globalThis as unknown as {
+							open: (url: string, name: string, features: string) => unknown;
+						}
+					).open(url, 'AutoGPT Connect', 'width=500,height=600'),
 				connectUrl,
 			),
 		]);
 		await popup.getByRole('button', { name: 'Connect' }).click();
-		await page.waitForFunction(() => (globalThis as unknown as { connectResults: unknown[] }).connectResults.length > 0);
+		await page.waitForFunction(
+			() => (globalThis as unknown as { connectResults: unknown[] }).connectResults.length > 0,
+		);
 		const [message] = await page.evaluate(
-			() => (globalThis as unknown as { connectResults: Array<{ origin: string; data: Record<string, unknown> }> }).connectResults,
+			() =>
+				(
+					globalThis as unknown as {
+						connectResults: Array<{ origin: string; data: Record<string, unknown> }>;
+					}
+				).connectResults,
 		);
 		expect(message.origin).toBe(sandbox.url);
 		expect(message.data).toEqual({

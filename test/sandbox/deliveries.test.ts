@@ -112,7 +112,10 @@ describe('§6 deliveries', () => {
 			);
 		}
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
-		expect(log.map((entry: { signature_mode: string }) => entry.signature_mode)).toEqual(['raw', 'raw']);
+		expect(log.map((entry: { signature_mode: string }) => entry.signature_mode)).toEqual([
+			'raw',
+			'raw',
+		]);
 	});
 
 	it('sends execution.failed with the error', async () => {
@@ -154,7 +157,9 @@ describe('§6 deliveries', () => {
 		).toBe(1);
 
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
-		expect(log.map((entry: { attempt: number; status: number | null }) => [entry.attempt, entry.status])).toEqual([
+		expect(
+			log.map((entry: { attempt: number; status: number | null }) => [entry.attempt, entry.status]),
+		).toEqual([
 			[1, 500],
 			[2, 503],
 			[3, 500],
@@ -174,7 +179,9 @@ describe('§6 deliveries', () => {
 		await waitUntil(() => receiver.received.length >= 2, 5000);
 		await sandbox.deliveriesSettled();
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
-		expect(log.map((entry: { attempt: number; status: number | null }) => [entry.attempt, entry.status])).toEqual([
+		expect(
+			log.map((entry: { attempt: number; status: number | null }) => [entry.attempt, entry.status]),
+		).toEqual([
 			[1, null],
 			[2, 200],
 		]);

@@ -108,15 +108,17 @@ describe('§4 executions', () => {
 		expect(answer.json.grants).toHaveLength(2); // the expired linear grant is left out
 	});
 
-	it('an echo execution goes queued → running → completed, outputs mirroring inputs', async () => {
-		const run = await execute('echo', { inputs: { text: 'héllo', n: 2.5, list: [1, 2] } });
+	// Each state is held long enough to be seen whatever the machine is doing: the fixture's schedule
+	// is stretched for the state under test instead of racing a 0.2 s window.
+	it('a new execution is QUEUED, with no times, outputs or error yet', async () => {
+		await admin(sandbox, 'POST', 'config', { agents: { echo: { queuedSeconds: 3600 } } });
+		const run = await execute('echo', { inputs: { text: 'héllo' } });
 		expect(run.status).toBe(200);
 		expect(run.json).toEqual({
 			execution_id: expect.any(String),
 			status: 'queued',
 			message: expect.any(String),
 		});
-
 		const queued = await status(run.json.execution_id);
 		expect(queued.json).toEqual({
 			execution_id: run.json.execution_id,
@@ -126,7 +128,26 @@ describe('§4 executions', () => {
 			outputs: null,
 			error: null,
 		});
-		await waitForStatus(run.json.execution_id, 'RUNNING');
+	});
+
+	it('then RUNNING, with a start time and nothing else', async () => {
+		await admin(sandbox, 'POST', 'config', {
+			agents: { echo: { queuedSeconds: 0, runSeconds: 3600 } },
+		});
+		const run = await execute('echo', { inputs: { text: 'héllo' } });
+		const running = await waitForStatus(run.json.execution_id, 'RUNNING');
+		expect(running).toEqual({
+			execution_id: run.json.execution_id,
+			status: 'RUNNING',
+			started_at: expect.stringMatching(PYTHON_ISO),
+			completed_at: null,
+			outputs: null,
+			error: null,
+		});
+	});
+
+	it('then COMPLETED, outputs mirroring inputs', async () => {
+		const run = await execute('echo', { inputs: { text: 'héllo', n: 2.5, list: [1, 2] } });
 		const done = await waitForStatus(run.json.execution_id, 'COMPLETED');
 		expect(done.outputs).toEqual({ text: ['héllo'], n: [2.5], list: [[1, 2]] });
 		expect(done.started_at).toMatch(PYTHON_ISO);
@@ -227,7 +248,9 @@ describe('§4 executions', () => {
 		expect(implicit.status).toBe(200);
 		const executions = (await admin(sandbox, 'GET', 'executions')).json;
 		expect(
-			executions.find((run: { execution_id: string }) => run.execution_id === implicit.json.execution_id),
+			executions.find(
+				(run: { execution_id: string }) => run.execution_id === implicit.json.execution_id,
+			),
 		).toMatchObject({
 			grant_ids: null,
 			used_grant_ids: [google.id],
@@ -294,7 +317,9 @@ describe('§4 grants', () => {
 			);
 			expect(grant.created_at).toMatch(PYTHON_ISO);
 		}
-		const byProvider = Object.fromEntries(answer.json.map((grant: { provider: string }) => [grant.provider, grant]));
+		const byProvider = Object.fromEntries(
+			answer.json.map((grant: { provider: string }) => [grant.provider, grant]),
+		);
 		expect(byProvider.google.permissions).toEqual(['USE', 'DELETE']);
 		expect(byProvider.github.permissions).toEqual(['USE']);
 	});

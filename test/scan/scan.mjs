@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 if (!existsSync(path.join(root, 'dist'))) {
@@ -17,14 +20,20 @@ if (!existsSync(path.join(root, 'dist'))) {
 
 const work = mkdtempSync(path.join(tmpdir(), 'autogpt-scan-'));
 try {
-	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		encoding: 'utf8',
+	})
 		.trim()
 		.split('\n')
 		.pop();
 	execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);
 	const results = [
 		['source tree', await analyzePackage(root, SOURCE_FILE_PATTERNS)],
-		['packed tarball', await analyzePackage(path.join(work, 'package'), ['**/*.js', 'package.json'])],
+		[
+			'packed tarball',
+			await analyzePackage(path.join(work, 'package'), ['**/*.js', 'package.json']),
+		],
 	];
 	let failed = false;
 	for (const [label, result] of results) {
