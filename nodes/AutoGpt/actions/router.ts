@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { refusalFor } from './availability';
 import { resources } from './resources';
 import type { OperationResult, WaitingRun } from './types';
 import { AgentRunEnded } from './waiting';
@@ -26,6 +27,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
+	const refusal = await refusalFor(this, resource, operation);
 	const continueOnFail = this.continueOnFail();
 	const run: WaitingRun = { stopped: false, waiting: 0 };
 	// Without Continue On Fail the first failure stops the run; the items it stops fail after it.
@@ -34,6 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const outcomes = await Promise.all(
 		items.map(async (_item, itemIndex): Promise<Outcome> => {
 			try {
+				if (refusal) throw refusal(itemIndex);
 				const result = selected.waits
 					? await selected.execute.call(this, itemIndex, run)
 					: await selected.execute.call(this, itemIndex);

@@ -8,9 +8,10 @@ import {
 	normalizeStatus,
 } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest, statusCheckFloorMs } from '../transport';
+import { platformRequest, profileOf, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { executionRecord } from '../transport/schemas';
+import { getGraphExecution } from './execution/agentId';
 import type { WaitingRun } from './types';
 
 export interface WaitSettings {
@@ -68,12 +69,17 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 	};
 }
 
-export function getExecution(
+/** `agentId`: today's platform finds an execution through its agent (graph) ID. */
+export async function getExecution(
 	this: IExecuteFunctions,
 	executionId: string,
 	itemIndex: number,
+	agentId?: string,
 ): Promise<ExecutionRecord> {
-	return platformRequest.call(this, executionRecord, {
+	if ((await profileOf(this)) === 'liveV1') {
+		return await getGraphExecution.call(this, executionId, itemIndex, agentId);
+	}
+	return await platformRequest.call(this, executionRecord, {
 		method: 'GET',
 		path: `/executions/${encodeURIComponent(executionId)}`,
 		action: `Could not get execution ${executionId}`,
@@ -118,8 +124,12 @@ export async function waitForExecution(
 					},
 				);
 			}
-			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject &
-				ExecutionRecord;
+			const record = (await getExecution.call(
+				this,
+				executionId,
+				itemIndex,
+				agentId,
+			)) as IDataObject & ExecutionRecord;
 			if (agentId && record.agent_id === undefined) record.agent_id = agentId;
 			lastStatus = record.status;
 			if (isTerminalStatus(record.status)) {

@@ -15,11 +15,16 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { describeHttpFailure, describeNetworkFailure, redactSecrets } from './errors';
+import {
+	describeHttpFailure,
+	describeNetworkFailure,
+	platformWords,
+	redactSecrets,
+} from './errors';
+import { type ProfileName, resolveConnection, wrongPlatformHint } from './profiles';
 import type { BudgetKind } from './rateBudget';
 import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
-import { resolvePlatformUrls } from './urls';
 
 export { noContent } from './schemas';
 
@@ -43,6 +48,8 @@ export interface PlatformRequest {
 	idempotent?: boolean;
 	/** What the user can do about a given HTTP status, where the generic advice would mislead. */
 	hints?: Record<number, string>;
+	/** Which rate budget the request spends; by default `execute` for a path ending in /execute. */
+	budget?: BudgetKind;
 }
 
 const RETRY_BACKOFF_MS = [500, 1500, 4000];
@@ -70,9 +77,22 @@ export function credentialTypeOf(context: PlatformContext): CredentialType {
 /** The credential in use, where it points, and the key of its rate budgets (per credential and API). */
 async function connectionOf(context: PlatformContext) {
 	const credentialType = credentialTypeOf(context);
-	const { apiUrl } = resolvePlatformUrls(await context.getCredentials(credentialType));
+	const { profile, apiUrl } = resolveConnection(
+		credentialType === 'autoGptOAuth2Api',
+		await context.getCredentials(credentialType),
+	);
 	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? credentialType;
-	return { credentialType, apiUrl, budgetKey: `${credentialType}:${credentialId}:${apiUrl}` };
+	return {
+		credentialType,
+		profile,
+		apiUrl,
+		budgetKey: `${credentialType}:${credentialId}:${apiUrl}`,
+	};
+}
+
+/** Which platform the node's credential reaches (see ./profiles). */
+export async function profileOf(context: PlatformContext): Promise<ProfileName> {
+	return (await connectionOf(context)).profile;
 }
 
 interface Failure {
@@ -157,9 +177,9 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 	schema: S,
 	request: PlatformRequest,
 ): Promise<z.infer<S>> {
-	const { credentialType, apiUrl, budgetKey } = await connectionOf(this);
+	const { credentialType, profile, apiUrl, budgetKey } = await connectionOf(this);
 	const node = this.getNode();
-	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
+	const kind: BudgetKind = request.budget ?? (/\/execute$/.test(request.path) ? 'execute' : 'read');
 	const budget = budgetFor(budgetKey, kind);
 	const idempotent =
 		request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
@@ -219,7 +239,13 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 				actionOf(request),
 				failure as { status: number; body?: unknown },
 			);
-			const hint = request.hints?.[failure.status];
+			const hint =
+				wrongPlatformHint(
+					profile,
+					credentialType === 'autoGptOAuth2Api',
+					failure.status,
+					platformWords(failure.body),
+				) ?? request.hints?.[failure.status];
 			if (hint) text.description = hint;
 			if (failure.status >= 500 && !idempotent) {
 				text.description = `${text.description} The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.`;

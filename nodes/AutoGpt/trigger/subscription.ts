@@ -7,6 +7,7 @@ import type { z } from 'zod';
 
 import { noContent, platformRequest } from '../transport';
 import { createdSubscription, subscriptionList } from '../transport/schemas';
+import { assertTriggerServed } from './availability';
 import { subscribedEvents, type Registration } from './description';
 
 export interface SubscriptionState {
@@ -124,6 +125,7 @@ async function deleteSubscription(context: IHookFunctions, id: string): Promise<
  * how a subscription lost on the platform side is recreated.
  */
 export async function checkSubscription(this: IHookFunctions): Promise<boolean> {
+	await assertTriggerServed(this);
 	const events = eventsOf(this);
 	if (registrationOf(this) === 'manual') {
 		await assertManualSecret(this);
@@ -168,6 +170,7 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 }
 
 export async function createSubscription(this: IHookFunctions): Promise<boolean> {
+	await assertTriggerServed(this);
 	const events = eventsOf(this);
 	if (registrationOf(this) === 'manual') {
 		await assertManualSecret(this);

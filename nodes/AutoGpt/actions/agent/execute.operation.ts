@@ -7,13 +7,15 @@ import {
 	AGENT_URL_PATTERN,
 	parseAgentId,
 } from '../../helpers/agentId';
+import { STORE_AGENT_PATTERN } from '../../helpers/graphRef';
 import { parseHttpUrl } from '../../helpers/httpUrl';
 import { simplifyExecution } from '../../helpers/simplify';
-import { platformRequest } from '../../transport';
+import { platformRequest, profileOf } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
+import { agentVersionField, executeGraph, refuseStoreAgent } from './graph';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,8 +54,25 @@ const properties: INodeProperties[] = [
 				],
 				extractValue: { type: 'regex', regex: AGENT_URL_EXTRACT },
 			},
+			{
+				displayName: 'By Store Agent',
+				name: 'store',
+				type: 'string',
+				placeholder: 'e.g. creator/agent-name',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: STORE_AGENT_PATTERN,
+							errorMessage:
+								'Write the store agent as creator/agent-name, or paste its store address',
+						},
+					},
+				],
+			},
 		],
 	},
+	agentVersionField,
 	{
 		displayName: 'Define Inputs',
 		name: 'inputSource',
@@ -148,7 +167,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+export function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const source = this.getNodeParameter('inputSource', itemIndex) as string;
 	if (source === 'fields') {
 		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{
@@ -221,6 +240,10 @@ function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | un
 export const waits = true;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: WaitingRun) {
+	if ((await profileOf(this)) === 'liveV1') {
+		return await executeGraph.call(this, itemIndex, run, readInputs.call(this, itemIndex));
+	}
+	refuseStoreAgent(this, itemIndex);
 	const agentValue = this.getNodeParameter('agent', itemIndex, '', {
 		extractValue: true,
 	}) as string;
