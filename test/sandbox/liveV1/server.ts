@@ -219,6 +219,17 @@ async function handle(
 
 /** Remembers the status, content type and body of an answer, for the conformance test. */
 function keepAnswer(response: ServerResponse, record: LiveRequestRecord): void {
+	const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+	response.writeHead = ((...args: unknown[]) => {
+		const headers = args.find((arg) => typeof arg === 'object' && arg !== null) as
+			| Record<string, unknown>
+			| undefined;
+		const type = Object.entries(headers ?? {}).find(
+			([name]) => name.toLowerCase() === 'content-type',
+		);
+		if (type) record.contentType = String(type[1]);
+		return writeHead(...args);
+	}) as ServerResponse['writeHead'];
 	const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
 	response.end = ((...args: unknown[]) => {
 		const [chunk] = args;
@@ -227,6 +238,6 @@ function keepAnswer(response: ServerResponse, record: LiveRequestRecord): void {
 	}) as ServerResponse['end'];
 	response.on('finish', () => {
 		record.status = response.statusCode;
-		record.contentType = String(response.getHeader('content-type') ?? '');
+		record.contentType ||= String(response.getHeader('content-type') ?? '');
 	});
 }
