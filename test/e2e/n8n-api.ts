@@ -199,9 +199,13 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/nodes.json`, {
-			headers: this.cookie ? { cookie: this.cookie } : {},
-		});
+		// n8n can close a kept-alive connection just as the next request for this large file goes out
+		// (seen on a loaded 2-core machine: "other side closed"): ask again on a fresh connection.
+		const get = () =>
+			fetch(`${this.url}/types/nodes.json`, {
+				headers: { ...(this.cookie ? { cookie: this.cookie } : {}), connection: 'close' },
+			});
+		const response = await get().catch(async () => await get());
 		if (!response.ok)
 			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
 		return (await response.json()) as Array<{

@@ -9,8 +9,8 @@ import { formatStatus, isoOrNull, type SandboxContext } from './context';
 import type { Delivery } from './deliveries';
 import { revokeGrant } from './executions';
 import { grantView } from './externalApi';
-import { parseFault } from './faults';
-import { detail, Router, type SandboxRequest, sendEmpty, sendJson } from './http';
+import { faultRoutes } from './faults';
+import { adminBody, detail, Router, sendEmpty, sendJson } from './http';
 import type { ExecutionStatus, Grant } from './state';
 
 export interface AdminHooks {
@@ -21,24 +21,12 @@ export interface AdminHooks {
 
 export function adminRoutes(router: Router, context: SandboxContext, hooks: AdminHooks): void {
 	const { state } = context;
-	const json = (request: SandboxRequest): Record<string, unknown> => {
-		const text = request.body.toString('utf8').trim();
-		if (text === '') return {};
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw detail(400, 'The body is not valid JSON');
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			throw detail(400, 'The body must be a JSON object');
-		}
-		return parsed as Record<string, unknown>;
-	};
+	const json = adminBody;
 	const ok = (response: ServerResponse, body: unknown = { ok: true }) =>
 		sendJson(response, 200, body);
 	const views = adminViews(context);
 
+	faultRoutes(router, state.faults);
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
 		.add('GET', '/_sandbox/requests', (_request, response) => ok(response, views.requests()))
@@ -172,32 +160,6 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			ok(response, adminGrant(context, grant));
 		})
 		.add('GET', '/_sandbox/tokens', (_request, response) => ok(response, views.tokens()))
-		.add('GET', '/_sandbox/faults', (_request, response) =>
-			ok(
-				response,
-				state.faults.map((rule) => ({
-					id: rule.id,
-					method: rule.method,
-					path: rule.source,
-					remaining: rule.remaining,
-					status: rule.status,
-					body: rule.body,
-					headers: rule.headers,
-					delayMs: rule.delayMs,
-					drop: rule.drop,
-					malformed: rule.malformed,
-				})),
-			),
-		)
-		.add('POST', '/_sandbox/faults', (request, response) => {
-			const rule = parseFault(json(request));
-			state.faults.push(rule);
-			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
-		})
-		.add('DELETE', '/_sandbox/faults', (_request, response) => {
-			state.faults.length = 0;
-			sendEmpty(response, 204);
-		})
 		.add('POST', '/_sandbox/consent', (request, response) => {
 			const mode = json(request).mode as ConsentMode;
 			if (!['manual', 'approve', 'deny'].includes(mode)) {

@@ -1,4 +1,4 @@
-// Return All / Limit, for the lists of today's AutoGPT platform.
+// Return All / Limit, for lists the node shows as one item per entry.
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 export const returnAllFields: INodeProperties[] = [

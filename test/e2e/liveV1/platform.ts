@@ -1,11 +1,13 @@
 // The live-v1 sandbox's admin API (test/sandbox/README.md) as the end-to-end tests and the demo use
 // it, the AutoGPT API credential of that sandbox, and the example workflow of today's platform.
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test harness, not node code */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { LiveV1SandboxInfo } from '../../sandbox/liveV1/server';
+import type { SandboxInfo } from '../harness';
 import type { Workflow } from '../n8n-api';
+import { SandboxAdmin } from '../platform';
 import { DEMO_WORKFLOWS_DIR } from '../workflows';
 
 export interface LiveExecution {
@@ -17,48 +19,22 @@ export interface LiveExecution {
 	[key: string]: unknown;
 }
 
-export class LiveV1Admin {
-	constructor(readonly info: LiveV1SandboxInfo) {}
-
-	async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.info.url}/_sandbox/${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`sandbox ${method} ${path} → ${response.status}: ${text}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+/** The other profile's admin client, for the verbs both sandboxes share, and those of live-v1. */
+export class LiveV1Admin extends SandboxAdmin {
+	constructor(readonly live: LiveV1SandboxInfo) {
+		super(live as unknown as SandboxInfo);
 	}
 
-	async executions(): Promise<LiveExecution[]> {
+	async graphExecutions(): Promise<LiveExecution[]> {
 		return await this.call('GET', 'executions');
-	}
-
-	async requests(): Promise<
-		Array<{ method: string; path: string; query: string; status: number; fault: boolean }>
-	> {
-		return await this.call('GET', 'requests');
 	}
 
 	async credentials(): Promise<Array<{ id: string; provider: string }>> {
 		return await this.call('GET', 'credentials');
 	}
 
-	async config(change: Record<string, unknown>): Promise<void> {
-		await this.call('POST', 'config', change);
-	}
-
-	async fault(rule: Record<string, unknown>): Promise<void> {
-		await this.call('POST', 'faults', rule);
-	}
-
 	async mintApiKey(permissions: string[]): Promise<string> {
 		return (await this.call<{ apiKey: string }>('POST', 'api-keys', { permissions })).apiKey;
-	}
-
-	async reset(): Promise<void> {
-		await this.call('POST', 'reset');
 	}
 }
 

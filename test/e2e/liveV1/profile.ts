@@ -1,6 +1,5 @@
 // `--profile live-v1` for `npm run demo` and `npm run e2e:up`: the sandbox of today's AutoGPT
 // External API v1 instead of the contract's platform.
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test harness, not node code */
 import type { SandboxInfo } from '../harness';
 import type { LiveV1SandboxInfo } from '../../sandbox/liveV1/server';
 

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
-import { parseFault } from '../faults';
-import { detail, Router, type SandboxRequest, sendEmpty, sendJson } from '../http';
+import { faultRoutes } from '../faults';
+import { adminBody, detail, Router, sendEmpty, sendJson } from '../http';
 import type { LiveV1Context } from './api';
 import { resultsView } from './api';
 import { type LiveV1Config, mergeLiveV1Config, type Permission, PERMISSIONS } from './config';
@@ -33,20 +33,7 @@ export function liveV1AdminRoutes(
 	hooks: LiveV1AdminHooks,
 ): void {
 	const { state } = context;
-	const body = (request: SandboxRequest): Record<string, unknown> => {
-		const text = request.body.toString('utf8').trim();
-		if (text === '') return {};
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw detail(400, 'The body is not valid JSON');
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			throw detail(400, 'The body must be a JSON object');
-		}
-		return parsed as Record<string, unknown>;
-	};
+	const body = adminBody;
 	const ok = (response: ServerResponse, answer: unknown = { ok: true }) =>
 		sendJson(response, 200, answer);
 	const execution = (id: string): GraphExecution => {
@@ -56,6 +43,7 @@ export function liveV1AdminRoutes(
 	};
 	const views = liveV1AdminViews(context);
 
+	faultRoutes(router, state.faults);
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
 		.add('POST', '/_sandbox/reset', (_request, response) => {
@@ -124,28 +112,7 @@ export function liveV1AdminRoutes(
 		})
 		.add('GET', '/_sandbox/credentials', (_request, response) =>
 			ok(response, [...state.credentials.values()]),
-		)
-		.add('GET', '/_sandbox/faults', (_request, response) =>
-			ok(
-				response,
-				state.faults.map((rule) => ({
-					id: rule.id,
-					method: rule.method,
-					path: rule.source,
-					remaining: rule.remaining,
-					status: rule.status,
-				})),
-			),
-		)
-		.add('POST', '/_sandbox/faults', (request, response) => {
-			const rule = parseFault(body(request));
-			state.faults.push(rule);
-			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
-		})
-		.add('DELETE', '/_sandbox/faults', (_request, response) => {
-			state.faults.length = 0;
-			sendEmpty(response, 204);
-		});
+		);
 }
 
 export function liveV1AdminViews(context: LiveV1Context) {

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { orderedKeys, PyFloat, pythonJsonDumps } from '../canonical';
 import type { Clock } from '../clock';
 import { setHeaders } from '../context';
+import { isRecord } from '../externalApi';
 import {
 	detail,
 	jsonBody,
@@ -464,15 +465,6 @@ function storeAgentDetails(context: LiveV1Context, agent: Listing) {
 }
 
 // ---------------------------------------------------------------- shared
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		!Array.isArray(value) &&
-		!(value instanceof PyFloat)
-	);
-}
 
 function numberOf(value: unknown): number {
 	if (value instanceof PyFloat) return value.value;

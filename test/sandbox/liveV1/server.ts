@@ -1,14 +1,13 @@
 // The live-v1 sandbox: today's AutoGPT External API v1 on loopback, with the admin API under
 // /_sandbox/. Written from the contract (§10) and the live OpenAPI document alone; it imports
 // nothing from nodes/ or credentials/.
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 import { Clock } from '../clock';
-import { playFault, takeFault } from '../faults';
-import { detail, HttpError, readBody, Router, sendJson } from '../http';
+import { listen, Router, sendJson } from '../http';
 import { RateLimiter } from '../rateLimit';
+import { handle } from '../server';
 import { liveV1AdminRoutes, type LiveV1AdminViews, liveV1AdminViews } from './admin';
 import { type LiveV1Context, liveV1Routes } from './api';
 import {
@@ -86,22 +85,18 @@ export async function startLiveV1Sandbox(options: StartLiveV1Options = {}): Prom
 	liveV1AdminRoutes(router, context, { reset, info: () => info });
 
 	const server = createServer((request, response) => {
+		// The pipeline logs the request before it answers: the answer is kept in that record.
+		if (!(request.url ?? '').startsWith('/_sandbox/')) {
+			const index = state.requests.length;
+			keepAnswer(response, () => state.requests[index]);
+		}
 		handle(context, router, request, response).catch((error) => {
 			if (!response.headersSent) sendJson(response, 500, { detail: 'Internal Server Error' });
 			else response.destroy(error as Error);
 		});
 	});
 	server.keepAliveTimeout = 1000;
-	const host = options.host ?? '127.0.0.1';
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const { port } = server.address() as AddressInfo;
-	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const url = await listen(server, options.port, options.host);
 	info = {
 		profile: 'live-v1',
 		url,
@@ -145,80 +140,8 @@ async function stopServer(server: Server, state: LiveV1State): Promise<void> {
 	});
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-async function handle(
-	context: LiveV1Context,
-	router: Router,
-	raw: IncomingMessage,
-	response: ServerResponse,
-): Promise<void> {
-	const { state, clock } = context;
-	const target = new URL(raw.url ?? '/', 'http://sandbox.invalid');
-	const method = (raw.method ?? 'GET').toUpperCase();
-	const path = target.pathname;
-	const isAdmin = path.startsWith('/_sandbox/');
-
-	let record: LiveRequestRecord | undefined;
-	if (!isAdmin) {
-		record = {
-			method,
-			path,
-			query: target.search,
-			status: 0,
-			at: clock.nowMs(),
-			fault: false,
-			response: '',
-			contentType: '',
-		};
-		state.requests.push(record);
-		keepAnswer(response, record);
-	}
-
-	const fault = takeFault(state.faults, method, path);
-	if (fault) {
-		if (record) record.fault = true;
-		if (await playFault(fault, raw, response)) return;
-	}
-
-	try {
-		if (isAdmin && !LOOPBACK.has(raw.socket.remoteAddress ?? '')) {
-			throw detail(403, 'The sandbox admin API answers loopback callers only');
-		}
-		const body = await readBody(raw);
-		const found = router.match(method, path);
-		if ('status' in found) {
-			throw detail(found.status, found.status === 404 ? 'Not Found' : 'Method Not Allowed');
-		}
-		if ('redirectTo' in found) {
-			response.writeHead(307, {
-				location: `${found.redirectTo}${target.search}`,
-				'content-length': 0,
-			});
-			response.end();
-			return;
-		}
-		await found.handler(
-			{
-				raw,
-				method,
-				path,
-				query: target.searchParams,
-				params: found.params,
-				body,
-				headers: raw.headers,
-			},
-			response,
-		);
-	} catch (error) {
-		if (!(error instanceof HttpError)) throw error;
-		if (response.headersSent) return;
-		sendJson(response, error.status, error.body, error.headers);
-	}
-}
-
-/** Remembers the status, content type and body of an answer, for the conformance test. */
-function keepAnswer(response: ServerResponse, record: LiveRequestRecord): void {
+/** Remembers the content type and body of an answer, for the conformance test. */
+function keepAnswer(response: ServerResponse, recordOf: () => LiveRequestRecord | undefined): void {
 	const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
 	response.writeHead = ((...args: unknown[]) => {
 		const headers = args.find((arg) => typeof arg === 'object' && arg !== null) as
@@ -227,17 +150,21 @@ function keepAnswer(response: ServerResponse, record: LiveRequestRecord): void {
 		const type = Object.entries(headers ?? {}).find(
 			([name]) => name.toLowerCase() === 'content-type',
 		);
-		if (type) record.contentType = String(type[1]);
+		const record = recordOf();
+		if (type && record) record.contentType = String(type[1]);
 		return writeHead(...args);
 	}) as ServerResponse['writeHead'];
 	const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
 	response.end = ((...args: unknown[]) => {
 		const [chunk] = args;
-		if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) record.response = chunk.toString();
+		const record = recordOf();
+		if (record && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+			record.response = chunk.toString();
+		}
 		return end(...args);
 	}) as ServerResponse['end'];
 	response.on('finish', () => {
-		record.status = response.statusCode;
-		record.contentType ||= String(response.getHeader('content-type') ?? '');
+		const record = recordOf();
+		if (record) record.contentType ||= String(response.getHeader('content-type') ?? '');
 	});
 }

@@ -1,7 +1,7 @@
 // What the live-v1 sandbox remembers. `load()` empties it in place, so a test holding one of these
 // maps keeps seeing the live state.
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
-import type { ExecutionStatus, FaultRule } from '../state';
+import type { ExecutionStatus, FaultRule, RequestRecord } from '../state';
 import {
 	type IntegrationCredentialFixture,
 	type LiveV1Config,
@@ -40,16 +40,10 @@ export interface GraphExecution {
 	timers: NodeJS.Timeout[];
 }
 
-export interface LiveRequestRecord {
-	method: string;
-	path: string;
-	query: string;
-	status: number;
-	at: number;
-	fault: boolean;
-	/** The answer's body as sent, for the conformance test. */
-	response: string;
-	contentType: string;
+/** A request of the log, with the answer it got (for the conformance test). */
+export interface LiveRequestRecord extends RequestRecord {
+	response?: string;
+	contentType?: string;
 }
 
 export class LiveV1State {

@@ -23,7 +23,8 @@ export const liveAdmin = (
 /** An API key of the sandbox's user with only these permissions. */
 export async function mintApiKey(sandbox: LiveV1Sandbox, permissions: string[]): Promise<string> {
 	const answer = await liveAdmin(sandbox, 'POST', 'api-keys', { permissions });
-	if (answer.status !== 201) throw new Error(`minting a key failed: ${answer.status} ${answer.text}`);
+	if (answer.status !== 201)
+		throw new Error(`minting a key failed: ${answer.status} ${answer.text}`);
 	return answer.json.apiKey as string;
 }
 

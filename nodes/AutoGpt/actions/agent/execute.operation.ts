@@ -13,6 +13,7 @@ import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest, profileOf } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
+import { inputProperties } from '../inputs';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 import { agentVersionField, executeGraph, refuseStoreAgent } from './graph';
@@ -73,54 +74,10 @@ const properties: INodeProperties[] = [
 		],
 	},
 	agentVersionField,
-	{
-		displayName: 'Define Inputs',
-		name: 'inputSource',
-		type: 'options',
-		default: 'fields',
-		options: [
-			{ name: 'Using Fields Below', value: 'fields' },
-			{ name: 'Using JSON', value: 'json' },
-		],
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputFields',
-		type: 'fixedCollection',
-		placeholder: 'Add Input',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: { show: { inputSource: ['fields'] } },
-		options: [
-			{
-				displayName: 'Input',
-				name: 'input',
-				values: [
-					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						description: 'Name of the agent input, as shown in the AutoGPT builder',
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputsJson',
-		type: 'json',
-		default: '{}',
-		displayOptions: { show: { inputSource: ['json'] } },
-		description: 'An object mapping each agent input name to its value',
-	},
+	...inputProperties({
+		name: 'Name of the agent input, as shown in the AutoGPT builder',
+		json: 'An object mapping each agent input name to its value',
+	}),
 	{
 		displayName: 'Grant Names or IDs',
 		name: 'grantIds',

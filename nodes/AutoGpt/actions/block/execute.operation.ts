@@ -4,54 +4,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { unwrapSingleValues } from '../../helpers/simplify';
 import { executeBlock } from '../../transport/profiles/liveV1';
 import { readInputs } from '../agent/execute.operation';
+import { inputProperties } from '../inputs';
 import { blockIdField, readBlockId } from './blockId';
 
 const properties: INodeProperties[] = [
 	blockIdField,
-	{
-		displayName: 'Define Inputs',
-		name: 'inputSource',
-		type: 'options',
-		default: 'fields',
-		options: [
-			{ name: 'Using Fields Below', value: 'fields' },
-			{ name: 'Using JSON', value: 'json' },
-		],
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputFields',
-		type: 'fixedCollection',
-		placeholder: 'Add Input',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: { show: { inputSource: ['fields'] } },
-		options: [
-			{
-				displayName: 'Input',
-				name: 'input',
-				values: [
-					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						description: "Name of the block's input, as listed by Block → Get Many",
-					},
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputsJson',
-		type: 'json',
-		default: '{}',
-		displayOptions: { show: { inputSource: ['json'] } },
-		description:
-			'An object mapping each input of the block to its value, e.g. {"operation": "Add", "a": 1, "b": 2}',
-	},
+	...inputProperties({
+		name: "Name of the block's input, as listed by Block → Get Many",
+		json: 'An object mapping each input of the block to its value, e.g. {"operation": "Add", "a": 1, "b": 2}',
+	}),
 	{
 		displayName: 'Simplify',
 		name: 'simplify',
