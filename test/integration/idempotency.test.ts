@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { setRequestTimeoutMs } from '../../nodes/AutoGpt/transport';
 import type { Sandbox } from '../sandbox/server';
-import { admin, startTestSandbox } from '../sandbox/testkit';
+import { admin, faultAfterTheRunStarted, startTestSandbox } from '../sandbox/testkit';
 import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../helpers/workflow';
 
 interface SandboxExecution {
@@ -99,22 +99,13 @@ async function run(
 	};
 }
 
-const afterTheRunStarted = (sandbox: Sandbox, rule: Record<string, unknown>) =>
-	admin(sandbox, 'POST', 'faults', {
-		method: 'POST',
-		path: '/execute$',
-		count: 1,
-		afterRoute: true,
-		...rule,
-	});
-
 describe('a platform that stores keys: the item succeeds, one run', () => {
 	test.each([
 		['the answer is lost after the run started', { drop: true }],
 		['a 502 after the run started', { status: 502 }],
 		['the connection is reset after the run started', { reset: true }],
 	])('%s', async (_name, rule) => {
-		await afterTheRunStarted(storing, rule);
+		await faultAfterTheRunStarted(storing, rule);
 		const { result, runsPerItem, executes, executions } = await run(storing);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('completed');
@@ -132,7 +123,7 @@ describe('a platform that stores keys: the item succeeds, one run', () => {
 	test('the answer comes later than the request timeout', async () => {
 		// The transport's timeout, shortened for this test (30 s in n8n); the answer is held 4 s.
 		setRequestTimeoutMs(1000);
-		await afterTheRunStarted(storing, { delayMs: 4000 });
+		await faultAfterTheRunStarted(storing, { delayMs: 4000 });
 		const { result, runsPerItem, executes } = await run(storing);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('completed');
@@ -218,7 +209,7 @@ describe('a platform that ignores keys (the reference design): as before, never 
 	])('%s: an error saying the run may have started, one run', async (_name, rule, message) => {
 		// A run that succeeded first: the platform answered without echoing the key.
 		expect((await run(ignoring)).result.error).toBeUndefined();
-		await afterTheRunStarted(ignoring, rule);
+		await faultAfterTheRunStarted(ignoring, rule);
 		const { result, runsPerItem, executes } = await run(ignoring);
 		expect(result.error?.message).toMatch(message);
 		expect(result.error?.description).toMatch(
@@ -233,14 +224,14 @@ describe('a platform that stores keys, before its first echo was seen', () => {
 	test('the first execute that fails ambiguously is not repeated either', async () => {
 		const fresh = await startTestSandbox(limits);
 		try {
-			await afterTheRunStarted(fresh, { status: 502 });
+			await faultAfterTheRunStarted(fresh, { status: 502 });
 			const { result, runsPerItem, executes } = await run(fresh);
 			expect(result.error?.description).toMatch(/not repeated.*may have started/);
 			expect(executes).toHaveLength(1);
 			expect(runsPerItem).toEqual([1]);
 			// Its answers to that execute carried no echo (the 502 was a gateway's); the next one does.
 			expect((await run(fresh)).result.error).toBeUndefined();
-			await afterTheRunStarted(fresh, { status: 502 });
+			await faultAfterTheRunStarted(fresh, { status: 502 });
 			expect((await run(fresh)).result.error).toBeUndefined();
 		} finally {
 			await fresh.stop();

@@ -8,6 +8,7 @@ import {
 	admin,
 	type Answer,
 	bearer,
+	faultAfterTheRunStarted,
 	getTokens,
 	postJson,
 	startTestSandbox,
@@ -241,14 +242,7 @@ describe('§12 idempotency keys', () => {
 });
 
 describe('§11 faults after the route: the run started, then its answer is lost, replaced or late', () => {
-	const afterRoute = (rule: Record<string, unknown>) =>
-		admin(sandbox, 'POST', 'faults', {
-			method: 'POST',
-			path: '/execute$',
-			count: 1,
-			afterRoute: true,
-			...rule,
-		});
+	const afterRoute = (rule: Record<string, unknown>) => faultAfterTheRunStarted(sandbox, rule);
 
 	it('drop: the connection closes without an answer; the run exists and the key replays it', async () => {
 		await afterRoute({ drop: true });
