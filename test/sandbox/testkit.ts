@@ -65,6 +65,16 @@ export const admin = (sandbox: Sandbox, method: string, path: string, body?: unk
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 
+/** A fault on the next execute that plays after its route has started the agent run (§11). */
+export const faultAfterTheRunStarted = (sandbox: Sandbox, rule: Record<string, unknown>) =>
+	admin(sandbox, 'POST', 'faults', {
+		method: 'POST',
+		path: '/execute$',
+		count: 1,
+		afterRoute: true,
+		...rule,
+	});
+
 export function pkce() {
 	const verifier = randomBytes(32).toString('base64url');
 	const challenge = createHash('sha256').update(verifier).digest('base64url');
