@@ -28,7 +28,6 @@ let storing: Sandbox;
 let ignoring: Sandbox;
 let nextInput = 1;
 
-jest.setTimeout(60_000);
 
 beforeAll(async () => {
 	storing = await startTestSandbox(limits);

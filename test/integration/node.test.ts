@@ -29,7 +29,6 @@ const executions = async () =>
 		status: string;
 	}>;
 
-jest.setTimeout(30_000);
 
 beforeAll(async () => {
 	// Unlimited: these tests are about behaviour; the rate budget has its own tests.

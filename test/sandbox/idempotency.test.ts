@@ -17,7 +17,6 @@ import {
 
 let sandbox: Sandbox;
 
-jest.setTimeout(20_000);
 
 beforeAll(async () => {
 	sandbox = await startTestSandbox();

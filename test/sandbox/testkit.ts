@@ -151,7 +151,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function waitUntil<T>(
 	probe: () => Promise<T | undefined | false> | T | undefined | false,
-	timeoutMs = 10_000,
+	timeoutMs = 60_000,
 	everyMs = 20,
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
