@@ -10,6 +10,7 @@ import type { Delivery } from './deliveries';
 import { revokeGrant } from './executions';
 import { grantView } from './externalApi';
 import { faultRoutes } from './faults';
+import { idempotencyKeysView } from './idempotency';
 import { adminBody, detail, Router, sendEmpty, sendJson } from './http';
 import type { ExecutionStatus, Grant } from './state';
 
@@ -160,6 +161,9 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			ok(response, adminGrant(context, grant));
 		})
 		.add('GET', '/_sandbox/tokens', (_request, response) => ok(response, views.tokens()))
+		.add('GET', '/_sandbox/idempotency-keys', (_request, response) =>
+			ok(response, views.idempotencyKeys()),
+		)
 		.add('POST', '/_sandbox/consent', (request, response) => {
 			const mode = json(request).mode as ConsentMode;
 			if (!['manual', 'approve', 'deny'].includes(mode)) {
@@ -197,6 +201,7 @@ export function adminViews(context: SandboxContext) {
 				at: clock.iso(record.at),
 				query: record.query,
 				fault: record.fault,
+				idempotency_key: record.idempotencyKey,
 			})),
 		executions: () =>
 			[...state.executions.values()].map((execution) => adminExecution(context, execution.id)),
@@ -240,6 +245,7 @@ export function adminViews(context: SandboxContext) {
 				replaced_by: token.replacedBy,
 				active: token.revokedAt === null && token.expiresAt > clock.nowMs(),
 			})),
+		idempotencyKeys: () => idempotencyKeysView(context),
 	};
 }
 
@@ -273,6 +279,7 @@ function adminExecution(context: SandboxContext, executionId: string) {
 		completed_at: isoOrNull(context, execution.completedAt),
 		outputs: execution.outputs,
 		error: execution.error,
+		idempotency_key: execution.idempotencyKey,
 	};
 }
 
@@ -294,6 +301,7 @@ function liveConfig(context: SandboxContext) {
 		signatureMode: config.signatureMode,
 		consentMode: context.state.consentMode,
 		oauthErrorStyle: config.oauthErrorStyle,
+		idempotencyKeys: config.idempotencyKeys,
 		rateLimits: config.rateLimits,
 		timeFactor: config.timeFactor,
 		clockOffsetSeconds: config.clockOffsetSeconds,
