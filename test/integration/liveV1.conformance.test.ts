@@ -3,7 +3,7 @@
 // profile runs through n8n-core against the sandbox, successes and failures alike, and every answer
 // the sandbox gave is then validated against the document's schema for its operation and status.
 // Statuses the document does not list (400, 401, 402, 403, 404) must be FastAPI's {"detail": "…"}.
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
