@@ -30,6 +30,13 @@ const execute = (agent: IDataObject, extra: IDataObject = {}) => ({
 	options: { pollInterval: 0.5, timeout: 30 },
 	...extra,
 });
+const calculator = (inputsJson: string) => ({
+	resource: 'block',
+	operation: 'execute',
+	blockId: { __rl: true, mode: 'id', value: sandbox.info.blocks.calculator },
+	inputSource: 'json',
+	inputsJson,
+});
 const executions = async () =>
 	(await liveAdmin(sandbox, 'GET', 'executions')).json as Array<{
 		execution_id: string;
@@ -287,13 +294,7 @@ describe('errors of today’s platform', () => {
 		expect(agent.error?.description).toMatch(/no credits left.*Top up/);
 		const block = await runAutoGpt({
 			credentials: credentials(),
-			parameters: {
-				resource: 'block',
-				operation: 'execute',
-				blockId: { __rl: true, mode: 'id', value: sandbox.info.blocks.calculator },
-				inputSource: 'json',
-				inputsJson: '{"operation": "Add", "a": 1, "b": 2}',
-			},
+			parameters: calculator('{"operation": "Add", "a": 1, "b": 2}'),
 		});
 		expect(block.error?.httpCode).toBe('402');
 		expect(await executions()).toEqual([]);
@@ -344,13 +345,7 @@ describe('blocks, the store, the account and integration credentials', () => {
 		]);
 		const run = await runAutoGpt({
 			credentials: credentials(),
-			parameters: {
-				resource: 'block',
-				operation: 'execute',
-				blockId: { __rl: true, mode: 'id', value: sandbox.info.blocks.calculator },
-				inputSource: 'json',
-				inputsJson: '={{ JSON.stringify({ operation: "Multiply", a: $json.a, b: 4 }) }}',
-			},
+			parameters: calculator('={{ JSON.stringify({ operation: "Multiply", a: $json.a, b: 4 }) }}'),
 			inputItems: [{ a: 2 }, { a: 3 }],
 		});
 		expect(run.items.map((item) => item.json)).toEqual([
