@@ -1,7 +1,7 @@
 // The credential definitions as n8n uses them, read from the credential classes (hidden fields,
 // defaults, expressions): the API key's Test button, and the OAuth2 Connect flow with its token
 // exchange. A change to a credential definition fails here in milliseconds.
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- n8n's own OAuth2 client, as n8n runs the flow */
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import nock from 'nock';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';

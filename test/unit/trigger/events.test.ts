@@ -1,6 +1,5 @@
 // Which verified deliveries start the workflow: the trigger in Manual registration (no platform
 // needed) with n8n-core's own webhook context, deliveries signed with the client's webhook secret.
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 import type { IDataObject } from 'n8n-workflow';
 
 import { signatureHeaderFor } from '../../../nodes/AutoGpt/trigger/verification/signature';
