@@ -10,7 +10,6 @@ import { apiKeyCredentials, oauthCredentials, TestCredentialsHelper } from '../h
 import { signatureHeaderFor } from '../../nodes/AutoGpt/trigger/verification/signature';
 import { startTriggerHarness, type TriggerHarness } from '../unit/trigger/support/triggerHarness';
 
-jest.setTimeout(30_000);
 
 interface AdminSubscription {
 	id: string;
@@ -497,6 +496,7 @@ describe('automatic registration', () => {
 	});
 
 	it('replaces its subscription when the secret was lost from the static data', async () => {
+		await trigger.activate();
 		const previous = trigger.staticData().subscriptionId as string;
 		trigger.setStaticData({ subscriptionId: previous });
 		expect(await trigger.activate()).toEqual({ existed: false });

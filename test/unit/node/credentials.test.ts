@@ -139,11 +139,11 @@ describe('AutoGPT OAuth2 API credential: Connect my account, as n8n 2.40 runs it
 		const verifier = 'v'.repeat(43);
 		const body: Record<string, string> = {};
 		if (credentials.grantType === 'pkce') body.code_verifier = verifier;
-		const options: Record<string, unknown> = {};
+		const client = { ...credentials };
 		if (credentials.authentication === 'body') {
 			body.client_id = String(credentials.clientId);
 			body.client_secret = String(credentials.clientSecret);
-			options.clientSecret = undefined;
+			delete client.clientSecret;
 		}
 		let form = new URLSearchParams();
 		let authorization: string | undefined;
@@ -156,7 +156,7 @@ describe('AutoGPT OAuth2 API credential: Connect my account, as n8n 2.40 runs it
 				authorization = this.req.headers.authorization as string | undefined;
 				return [200, { access_token: 'a-1', refresh_token: 'r-1', token_type: 'Bearer' }];
 			});
-		const token = await oauthClient({ ...credentials, ...options }).code.getToken(
+		const token = await oauthClient(client).code.getToken(
 			`${REDIRECT_URI}?code=code-1&state=s`,
 			{ body },
 		);
