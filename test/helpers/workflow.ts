@@ -311,8 +311,8 @@ export interface RunResult {
 		context?: IDataObject;
 		httpCode?: string | null;
 	};
-	/** Settles when the AutoGPT node's own execute has returned or thrown (after a cancel, later). */
-	nodeSettled: Promise<void>;
+	/** How the AutoGPT node's own execute ended (after a cancel, later than the run). */
+	nodeSettled: Promise<{ error?: Error }>;
 }
 
 let executionCount = 0;
@@ -363,13 +363,16 @@ export async function runAutoGpt(options: {
 	const nodeTypes = new TestNodeTypes();
 	const autoGpt = nodeTypes.getByNameAndVersion('n8n-nodes-autogpt.autoGpt');
 	const execute = autoGpt.execute!;
-	let settled: () => void = () => {};
-	const nodeSettled = new Promise<void>((resolve) => (settled = resolve));
+	let settled: (outcome: { error?: Error }) => void = () => {};
+	const nodeSettled = new Promise<{ error?: Error }>((resolve) => (settled = resolve));
 	autoGpt.execute = async function (this: IExecuteFunctions) {
 		try {
-			return await execute.call(this);
-		} finally {
-			settled();
+			const output = await execute.call(this);
+			settled({});
+			return output;
+		} catch (error) {
+			settled({ error: error as Error });
+			throw error;
 		}
 	};
 	const workflow = new Workflow({

@@ -17,6 +17,7 @@ module.exports = {
 	testRunner: path.join(__dirname, 'jest-circus-fail-fast.js'),
 	testSequencer: path.join(__dirname, 'sequencer.js'),
 	transform: unit.transform,
+	testTimeout: integration.testTimeout,
 	testMatch: [...unit.testMatch, '<rootDir>/test/integration/**/*.test.ts'],
 	moduleNameMapper: {
 		'^n8n-core$': '<rootDir>/test/mutation/shared/n8n-core.js',

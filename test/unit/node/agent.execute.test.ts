@@ -265,8 +265,8 @@ describe('Agent → Execute', () => {
 			.get('/executions/ex-c')
 			.reply(() => {
 				checks++;
-				// the user presses Stop while the second check is on its way
-				if (checks === 2) stop();
+				// the user presses Stop while the node waits before its next check
+				if (checks === 2) setTimeout(stop, 100);
 				return [200, { execution_id: 'ex-c', status: 'RUNNING' }];
 			})
 			.persist();
@@ -275,9 +275,11 @@ describe('Agent → Execute', () => {
 			parameters: executeParameters({ options: { pollInterval: 0.25, timeout: 4 } }),
 			cancelWhen: stopped,
 		});
-		await result.nodeSettled;
+		const { error } = await result.nodeSettled;
 		nock.cleanAll();
 		expect(checks).toBe(2);
+		// what n8n logs for the node: it stopped because of the Stop, not because a request failed
+		expect(error?.message).toBe('Stopped waiting for execution ex-c');
 	});
 
 	test('gives up after the timeout with the last status and what to do', async () => {

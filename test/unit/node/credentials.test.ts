@@ -156,10 +156,9 @@ describe('AutoGPT OAuth2 API credential: Connect my account, as n8n 2.40 runs it
 				authorization = this.req.headers.authorization as string | undefined;
 				return [200, { access_token: 'a-1', refresh_token: 'r-1', token_type: 'Bearer' }];
 			});
-		const token = await oauthClient(client).code.getToken(
-			`${REDIRECT_URI}?code=code-1&state=s`,
-			{ body },
-		);
+		const token = await oauthClient(client).code.getToken(`${REDIRECT_URI}?code=code-1&state=s`, {
+			body,
+		});
 		expect(token.accessToken).toBe('a-1');
 		expect(Object.fromEntries(form)).toMatchObject({
 			grant_type: 'authorization_code',
