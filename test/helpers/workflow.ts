@@ -365,15 +365,13 @@ export async function runAutoGpt(options: {
 	const execute = autoGpt.execute!;
 	let settled: (outcome: { error?: Error }) => void = () => {};
 	const nodeSettled = new Promise<{ error?: Error }>((resolve) => (settled = resolve));
-	autoGpt.execute = async function (this: IExecuteFunctions) {
-		try {
-			const output = await execute.call(this);
-			settled({});
-			return output;
-		} catch (error) {
-			settled({ error: error as Error });
-			throw error;
-		}
+	autoGpt.execute = function (this: IExecuteFunctions) {
+		const run = execute.call(this);
+		run.then(
+			() => settled({}),
+			(error: Error) => settled({ error }),
+		);
+		return run;
 	};
 	const workflow = new Workflow({
 		id: 'test',

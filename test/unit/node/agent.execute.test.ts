@@ -1,6 +1,7 @@
 // Test code: it runs in jest or tsx on Node, never inside n8n, so n8n's rules for node code do not apply.
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 
 import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
 
@@ -266,7 +267,7 @@ describe('Agent → Execute', () => {
 			.reply(() => {
 				checks++;
 				// the user presses Stop while the node waits before its next check
-				if (checks === 2) setTimeout(stop, 100);
+				if (checks === 2) void sleep(100).then(stop);
 				return [200, { execution_id: 'ex-c', status: 'RUNNING' }];
 			})
 			.persist();
