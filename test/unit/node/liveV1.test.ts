@@ -218,6 +218,105 @@ describe('Agent → Execute on today’s platform', () => {
 });
 
 describe('the other resources of today’s platform', () => {
+	const BLOCK = 'b1ab9b19-0000-4000-8000-000000000002';
+	test.each([
+		[
+			'Account → Get',
+			{ resource: 'account', operation: 'get' },
+			() => nock(API).get('/v1/me'),
+			{ id: 'u-1', name: 'Ada', email: 'ada@example.com', timezone: 'Europe/Berlin' },
+			{ id: 'u-1', name: 'Ada', email: 'ada@example.com', timezone: 'Europe/Berlin' },
+		],
+		[
+			'Block → Execute',
+			{
+				resource: 'block',
+				operation: 'execute',
+				blockId: { __rl: true, mode: 'id', value: BLOCK },
+				inputSource: 'json',
+				inputsJson: '{"operation": "Add", "a": 1, "b": 2}',
+			},
+			() => nock(API).post(`/v1/blocks/${BLOCK}/execute`, { operation: 'Add', a: 1, b: 2 }),
+			{ result: [3] },
+			{ block_id: BLOCK, outputs: { result: 3 } },
+		],
+		[
+			'Store → Get an Agent',
+			{ resource: 'store', operation: 'get', storeAgent: 'creator/agent-name' },
+			() => nock(API).get('/v1/store/agents/creator/agent-name'),
+			{
+				slug: 'agent-name',
+				agent_name: 'Agent',
+				creator: 'creator',
+				graph_id: GRAPH,
+				graph_versions: ['2'],
+			},
+			{
+				slug: 'agent-name',
+				agent_name: 'Agent',
+				creator: 'creator',
+				graph_id: GRAPH,
+				graph_versions: ['2'],
+			},
+		],
+		[
+			'Integration Credential → Get Many of a provider',
+			{
+				resource: 'integrationCredential',
+				operation: 'getAll',
+				returnAll: true,
+				provider: 'github',
+			},
+			() => nock(API).get('/v1/integrations/github/credentials'),
+			[{ id: 'c-1', provider: 'github', type: 'oauth2', title: null }],
+			{ id: 'c-1', provider: 'github', type: 'oauth2', title: null },
+		],
+		[
+			'Execution → Get',
+			{ resource: 'execution', operation: 'get', executionId: 'ex-1', agentId: GRAPH },
+			() => nock(API).get(`/v1/graphs/${GRAPH}/executions/ex-1/results`),
+			results('COMPLETED', [{ topic: 'n8n' }]),
+			{ execution_id: 'ex-1', status: 'completed', outputs: { topic: 'n8n' } },
+		],
+	])(
+		'%s sends its request and returns the answer',
+		async (_name, parameters, request, answer, item) => {
+			request().matchHeader('x-api-key', 'agpt_key').reply(200, answer);
+			const result = await runAutoGpt({ credentials: credentials(), parameters });
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((output) => output.json)).toEqual([item]);
+			expect(nock.isDone()).toBe(true);
+		},
+	);
+
+	test('a 402 paywall on a block says the account has no credits, and is not sent again', async () => {
+		nock(API).post(`/v1/blocks/${BLOCK}/execute`).reply(402, { detail: 'Insufficient balance' });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: {
+				resource: 'block',
+				operation: 'execute',
+				blockId: { __rl: true, mode: 'id', value: BLOCK },
+				inputSource: 'json',
+				inputsJson: '{}',
+			},
+		});
+		expect(result.error?.httpCode).toBe('402');
+		expect(result.error?.description).toMatch(/no credits left.*Top up/);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	test('an unknown agent version is the platform’s 400, and the run is not started again', async () => {
+		nock(API)
+			.post(`/v1/graphs/${GRAPH}/execute/4`)
+			.reply(400, { detail: `Graph #${GRAPH} not found.` });
+		const result = await runAutoGpt({ credentials: credentials(), parameters: execute() });
+		expect(result.error?.message).toBe(
+			`Could not start agent ${GRAPH} version 4: AutoGPT answered 400 Bad Request — Graph #${GRAPH} not found.`,
+		);
+		expect(nock.isDone()).toBe(true);
+	});
+
 	test('a 403 names the permission the key lacks', async () => {
 		nock(API).get('/v1/me').reply(403, { detail: 'Missing required permission(s): IDENTITY' });
 		const result = await runAutoGpt({
