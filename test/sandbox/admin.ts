@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
+import type { Clock } from './clock';
 import { type ConsentMode, mergeLiveConfig, type Permission, type SignatureMode } from './config';
 import { formatStatus, isoOrNull, type SandboxContext } from './context';
 import type { Delivery } from './deliveries';
@@ -12,7 +13,7 @@ import { grantView } from './externalApi';
 import { faultRoutes } from './faults';
 import { idempotencyKeysView } from './idempotency';
 import { adminBody, detail, Router, sendEmpty, sendJson } from './http';
-import type { ExecutionStatus, Grant } from './state';
+import type { ExecutionStatus, Grant, RequestRecord } from './state';
 
 export interface AdminHooks {
 	/** Back to the starting state and configuration. */
@@ -189,18 +190,25 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 		});
 }
 
+/** A request the sandbox answered, as both profiles' `GET /_sandbox/requests` list it. */
+export function requestView(clock: Clock, record: RequestRecord) {
+	return {
+		method: record.method,
+		path: record.path,
+		status: record.status,
+		at: clock.iso(record.at),
+		query: record.query,
+		fault: record.fault,
+	};
+}
+
 /** The admin lists, shared by the HTTP routes and the in-process `Sandbox` object. */
 export function adminViews(context: SandboxContext) {
 	const { state, clock } = context;
 	return {
 		requests: () =>
 			state.requests.map((record) => ({
-				method: record.method,
-				path: record.path,
-				status: record.status,
-				at: clock.iso(record.at),
-				query: record.query,
-				fault: record.fault,
+				...requestView(clock, record),
 				idempotency_key: record.idempotencyKey,
 			})),
 		executions: () =>

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
+import { requestView } from '../admin';
 import { faultRoutes } from '../faults';
 import { adminBody, detail, Router, sendEmpty, sendJson } from '../http';
 import type { LiveV1Context } from './api';
@@ -120,12 +121,7 @@ export function liveV1AdminViews(context: LiveV1Context) {
 	return {
 		requests: () =>
 			state.requests.map((record) => ({
-				method: record.method,
-				path: record.path,
-				status: record.status,
-				at: clock.iso(record.at),
-				query: record.query,
-				fault: record.fault,
+				...requestView(clock, record),
 				response: record.response,
 				content_type: record.contentType,
 			})),
