@@ -29,13 +29,9 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 	const views = adminViews(context);
 
 	faultRoutes(router, state.faults);
+	requestRoutes(router, state.requests, views.requests);
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
-		.add('GET', '/_sandbox/requests', (_request, response) => ok(response, views.requests()))
-		.add('DELETE', '/_sandbox/requests', (_request, response) => {
-			state.requests.length = 0;
-			sendEmpty(response, 204);
-		})
 		.add('GET', '/_sandbox/executions', (_request, response) => ok(response, views.executions()))
 		.add('GET', '/_sandbox/executions/:executionId', (request, response) =>
 			ok(response, adminExecution(context, request.params.executionId)),
@@ -187,6 +183,16 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 		.add('POST', '/_sandbox/reset', (_request, response) => {
 			hooks.reset();
 			ok(response);
+		});
+}
+
+/** `GET` and `DELETE /_sandbox/requests`, the same on both profiles. */
+export function requestRoutes(router: Router, requests: RequestRecord[], list: () => unknown[]) {
+	router
+		.add('GET', '/_sandbox/requests', (_request, response) => sendJson(response, 200, list()))
+		.add('DELETE', '/_sandbox/requests', (_request, response) => {
+			requests.length = 0;
+			sendEmpty(response, 204);
 		});
 }
 

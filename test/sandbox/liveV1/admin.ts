@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
-import { requestView } from '../admin';
+import { requestRoutes, requestView } from '../admin';
 import { faultRoutes } from '../faults';
-import { adminBody, detail, Router, sendEmpty, sendJson } from '../http';
+import { adminBody, detail, Router, sendJson } from '../http';
 import type { LiveV1Context } from './api';
 import { resultsView } from './api';
 import { type LiveV1Config, mergeLiveV1Config, type Permission, PERMISSIONS } from './config';
@@ -45,6 +45,7 @@ export function liveV1AdminRoutes(
 	const views = liveV1AdminViews(context);
 
 	faultRoutes(router, state.faults);
+	requestRoutes(router, state.requests, views.requests);
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
 		.add('POST', '/_sandbox/reset', (_request, response) => {
@@ -77,11 +78,6 @@ export function liveV1AdminRoutes(
 				permissions: [...new Set(permissions as Permission[])],
 			});
 			sendJson(response, 201, { apiKey: key, permissions: state.apiKeys.get(key)!.permissions });
-		})
-		.add('GET', '/_sandbox/requests', (_request, response) => ok(response, views.requests()))
-		.add('DELETE', '/_sandbox/requests', (_request, response) => {
-			state.requests.length = 0;
-			sendEmpty(response, 204);
 		})
 		.add('GET', '/_sandbox/executions', (_request, response) => ok(response, views.executions()))
 		.add('GET', '/_sandbox/executions/:executionId', (request, response) =>
