@@ -34,7 +34,7 @@ function request(
 ): DeliveryRequest {
 	return {
 		rawBody: Buffer.from(text),
-		signatureHeader: signatureHeaderFor(secret, form === 'raw' ? text : canonicalJson(text)),
+		signatureHeader: signatureHeaderFor(secret, form === 'raw' ? text : canonicalJson(text)!),
 		timestampHeader: isoNow,
 		...headers,
 	};
@@ -193,7 +193,7 @@ describe('verifyDelivery', () => {
 			reason: 'replayed delivery',
 		});
 		// canonical-signed: the same payload serialized differently is still the same signed content
-		expect(verifyDelivery(request(canonicalJson(body())), s)).toMatchObject({
+		expect(verifyDelivery(request(canonicalJson(body())!), s)).toMatchObject({
 			reason: 'replayed delivery',
 		});
 		// another payload is not a replay
@@ -208,6 +208,25 @@ describe('verifyDelivery', () => {
 				s,
 			),
 		).toMatchObject({ accepted: true });
+	});
+
+	it('remembers a delivery as long as the window admits a copy: at exactly timestamp + tolerance a copy is a replay, 1 ms later it is outside the window', () => {
+		const s = settings();
+		expect(verifyDelivery(request(body()), s)).toMatchObject({ accepted: true });
+		// a replayer sends the same signed body with a fresh (unsigned) header timestamp
+		const copyAt = (ms: number) =>
+			verifyDelivery(
+				{ ...request(body()), timestampHeader: new Date(ms).toISOString() },
+				{ ...s, nowMs: ms },
+			);
+		const edge = nowMs + 300_000;
+		expect(copyAt(edge - 1)).toEqual({ accepted: false, status: 401, reason: 'replayed delivery' });
+		expect(copyAt(edge)).toEqual({ accepted: false, status: 401, reason: 'replayed delivery' });
+		expect(copyAt(edge + 1)).toEqual({
+			accepted: false,
+			status: 401,
+			reason: 'body timestamp is outside the tolerance window',
+		});
 	});
 
 	it('remembers nothing it refused, so the platform can retry', () => {
@@ -229,5 +248,55 @@ describe('verifyDelivery', () => {
 			expect(verdict.accepted).toBe(false);
 			expect(JSON.stringify(verdict)).not.toContain(secret);
 		}
+	});
+
+	describe('deep bodies', () => {
+		/** A valid delivery whose outputs nest lists so that the body has `levels` levels. */
+		function deep(levels: number): { wire: string; canonical: string } {
+			const lists = '['.repeat(levels - 3) + ']'.repeat(levels - 3);
+			return {
+				wire:
+					`{"event": "execution.completed", "timestamp": "${isoNow}", "data": {"execution_id": "e1", ` +
+					`"agent_id": "a1", "status": "completed", "outputs": {"deep": ${lists}}}}`,
+				canonical:
+					`{"data":{"agent_id":"a1","execution_id":"e1","outputs":{"deep":${lists}},` +
+					`"status":"completed"},"event":"execution.completed","timestamp":"${isoNow}"}`,
+			};
+		}
+
+		function signedAs(levels: number, form: 'raw' | 'canonical'): DeliveryRequest {
+			const { wire, canonical } = deep(levels);
+			return {
+				rawBody: Buffer.from(wire),
+				signatureHeader: signatureHeaderFor(secret, form === 'raw' ? wire : canonical),
+				timestampHeader: isoNow,
+			};
+		}
+
+		it.each(['canonical', 'raw'] as const)(
+			'accepts a %s-signed body as deep as Python writes (995 levels)',
+			(form) => {
+				expect(verifyDelivery(signedAs(995, form), settings())).toMatchObject({
+					accepted: true,
+					signedForm: form,
+				});
+			},
+		);
+
+		it.each([
+			[1_001, 'canonical'],
+			[1_001, 'raw'],
+			[10_000, 'canonical'],
+			[10_000, 'raw'],
+		] as const)(
+			'refuses a body of %d levels (%s-signed) with 400, without throwing',
+			(levels, form) => {
+				expect(verifyDelivery(signedAs(levels, form), settings())).toEqual({
+					accepted: false,
+					status: 400,
+					reason: 'body is nested deeper than 1000 levels',
+				});
+			},
+		);
 	});
 });

@@ -2,231 +2,103 @@
  * The canonical form the reference platform signs: Python's
  * `json.dumps(payload, sort_keys=True, separators=(",", ":"))` of the payload it sent.
  *
- * It cannot be computed from `JSON.parse` output: Python keeps `1.0` a float and prints it as
- * `1.0`, keeps integers exact at any size, and sorts keys by code point, while JavaScript has one
- * number type and sorts strings by UTF-16 unit. So the body is parsed here into a tree that keeps
- * every number's token, and serialized the way Python would.
+ * JSON.parse reads the body (strictness, escapes, structure) at native speed; what it loses is the
+ * spelling of numbers: Python keeps `1.0` a float, prints floats by `repr`, and keeps integers
+ * exact at any size. So before parsing, a scan over the text turns the number tokens whose
+ * spelling JSON.parse would lose into strings `"#<token>"` (and prefixes a `#` to every string that
+ * starts with one, so the two cannot be confused); the writer then prints keys sorted by code
+ * point, compact separators, and `\uXXXX` escapes, as Python does. A reviver's `context.source`
+ * (Node 22+) would give the same spellings, but V8 keeps a source snapshot of every value for a
+ * reviver: on a forged 16 MiB body that tripled the memory and took 4 to 30 times a bare parse.
  */
 
-export class JsonSyntaxError extends Error {
-	constructor(
-		message: string,
-		readonly position: number,
-	) {
-		super(`${message} at position ${position}`);
-		this.name = 'JsonSyntaxError';
+/** Python's default recursion limit stops `json.dumps` (and `json.loads`) at 995 levels. */
+export const MAX_NESTING_DEPTH = 1000;
+
+export type CanonicalOutcome = 'written' | 'not JSON' | 'too deep';
+
+const QUOTE = 0x22;
+const HASH = 0x23;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const UPPER_E = 0x45;
+const BACKSLASH = 0x5c;
+const LOWER_E = 0x65;
+
+const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const ESCAPED_HASH = '\\u0023';
+
+/** Index of the quote that closes the string opened at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+	let end = text.indexOf('"', open + 1);
+	while (end !== -1) {
+		let backslashes = 0;
+		while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+		if (backslashes % 2 === 0) return end;
+		end = text.indexOf('"', end + 1);
 	}
+	return -1;
 }
 
-/** A number as written in the body: Python reads a token with `.`, `e` or `E` as a float. */
-export interface JsonNumber {
-	readonly kind: 'number';
-	readonly token: string;
-	readonly isFloat: boolean;
-}
-
-export interface JsonObject {
-	readonly kind: 'object';
-	/** Later duplicates replace earlier ones, as in Python and `JSON.parse`. */
-	readonly members: Map<string, JsonValue>;
-}
-
-export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
-
-/** Deeper nesting than Python's default recursion limit allows is not a real delivery. */
-const MAX_DEPTH = 500;
-
-const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-const NUMBER_PATTERN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const SIMPLE_ESCAPES = new Map([
-	['"', '"'],
-	['\\', '\\'],
-	['/', '/'],
-	['b', '\b'],
-	['f', '\f'],
-	['n', '\n'],
-	['r', '\r'],
-	['t', '\t'],
-]);
-
-/** Parses strict JSON (RFC 8259: no NaN, no comments, no trailing commas). */
-export function parseJson(text: string): JsonValue {
-	let position = 0;
-
-	const fail = (message: string): never => {
-		throw new JsonSyntaxError(message, position);
-	};
-
-	const skipWhitespace = () => {
-		while (position < text.length && WHITESPACE.has(text[position])) position++;
-	};
-
-	const expectLiteral = <T>(literal: string, value: T): T => {
-		if (text.startsWith(literal, position)) {
-			position += literal.length;
-			return value;
-		}
-		return fail('Unexpected token');
-	};
-
-	const parseString = (): string => {
-		position++; // opening quote
-		let result = '';
-		let chunkStart = position;
-		while (true) {
-			if (position >= text.length) fail('Unterminated string');
-			const char = text[position];
-			if (char === '"') {
-				result += text.slice(chunkStart, position);
-				position++;
-				return result;
-			}
-			if (char < ' ') fail('Control character in string');
-			if (char !== '\\') {
-				position++;
-				continue;
-			}
-			result += text.slice(chunkStart, position);
-			const escape = text[position + 1];
-			if (escape === 'u') {
-				const hex = text.slice(position + 2, position + 6);
-				if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Bad \\u escape');
-				result += String.fromCharCode(parseInt(hex, 16));
-				position += 6;
-			} else {
-				const unescaped = SIMPLE_ESCAPES.get(escape);
-				if (unescaped === undefined) fail('Bad escape');
-				result += unescaped;
-				position += 2;
-			}
-			chunkStart = position;
-		}
-	};
-
-	const parseNumber = (): JsonNumber => {
-		NUMBER_PATTERN.lastIndex = position;
-		const match = NUMBER_PATTERN.exec(text);
-		if (!match) return fail('Unexpected token');
-		const token = match[0];
-		position += token.length;
-		return { kind: 'number', token, isFloat: /[.eE]/.test(token) };
-	};
-
-	const parseValue = (depth: number): JsonValue => {
-		if (depth > MAX_DEPTH) fail('Nesting too deep');
-		skipWhitespace();
-		const char = text[position];
-		switch (char) {
-			case '{': {
-				position++;
-				const members = new Map<string, JsonValue>();
-				skipWhitespace();
-				if (text[position] === '}') {
-					position++;
-					return { kind: 'object', members };
-				}
-				while (true) {
-					skipWhitespace();
-					if (text[position] !== '"') fail('Expected a property name');
-					const key = parseString();
-					skipWhitespace();
-					if (text[position] !== ':') fail("Expected ':'");
-					position++;
-					members.set(key, parseValue(depth + 1));
-					skipWhitespace();
-					if (text[position] === ',') {
-						position++;
-						continue;
-					}
-					if (text[position] === '}') {
-						position++;
-						return { kind: 'object', members };
-					}
-					fail("Expected ',' or '}'");
-				}
-			}
-			case '[': {
-				position++;
-				const items: JsonValue[] = [];
-				skipWhitespace();
-				if (text[position] === ']') {
-					position++;
-					return items;
-				}
-				while (true) {
-					items.push(parseValue(depth + 1));
-					skipWhitespace();
-					if (text[position] === ',') {
-						position++;
-						continue;
-					}
-					if (text[position] === ']') {
-						position++;
-						return items;
-					}
-					fail("Expected ',' or ']'");
-				}
-			}
-			case '"':
-				return parseString();
-			case 't':
-				return expectLiteral('true', true);
-			case 'f':
-				return expectLiteral('false', false);
-			case 'n':
-				return expectLiteral('null', null);
-			case undefined:
-				return fail('Unexpected end of input');
-			default:
-				return parseNumber();
-		}
-	};
-
-	const value = parseValue(0);
-	skipWhitespace();
-	if (position !== text.length) fail('Unexpected data after the JSON value');
-	return value;
-}
-
-function isJsonNumber(value: JsonValue): value is JsonNumber {
-	return (
-		typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'number'
-	);
-}
-
-/** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */
-export function compareCodePoints(left: string, right: string): number {
-	let i = 0;
-	let j = 0;
-	while (i < left.length && j < right.length) {
-		const a = left.codePointAt(i) as number;
-		const b = right.codePointAt(j) as number;
-		if (a !== b) return a < b ? -1 : 1;
-		i += a > 0xffff ? 2 : 1;
-		j += b > 0xffff ? 2 : 1;
+/**
+ * Whether JSON.parse would lose what Python reads in this token: any exponent; a fraction of zeros
+ * (`1.0` is a float with an integer value); more than 15 significant digits (the double may be an
+ * integer, or the integer may not fit in a double). A shorter decimal with a non-zero fraction is
+ * never an integer as a double, and `repr` of its double is what Python prints.
+ */
+function spellingMatters(text: string, start: number, end: number, dot: number, exponent: boolean) {
+	const digits = end - start - (text.charCodeAt(start) === MINUS ? 1 : 0) - (dot < 0 ? 0 : 1);
+	if (exponent || digits > 15) return true;
+	if (dot < 0) return false;
+	for (let index = dot + 1; index < end; index++) {
+		if (text.charCodeAt(index) !== ZERO) return false;
 	}
-	const leftDone = i >= left.length;
-	const rightDone = j >= right.length;
-	if (leftDone && rightDone) return 0;
-	return leftDone ? -1 : 1;
+	return true;
 }
 
-/** Python's `ensure_ascii` string encoding: every unit outside space..`~` escaped, lower-case hex. */
-export function pythonJsonString(value: string): string {
-	let result = '"';
-	for (let index = 0; index < value.length; index++) {
-		const unit = value.charCodeAt(index);
-		if (unit === 0x22) result += '\\"';
-		else if (unit === 0x5c) result += '\\\\';
-		else if (unit >= 0x20 && unit <= 0x7e) result += value[index];
-		else if (unit === 0x0a) result += '\\n';
-		else if (unit === 0x0d) result += '\\r';
-		else if (unit === 0x09) result += '\\t';
-		else if (unit === 0x08) result += '\\b';
-		else if (unit === 0x0c) result += '\\f';
-		else result += '\\u' + unit.toString(16).padStart(4, '0');
+/** The text with number tokens and `#` strings marked (see above), or undefined when a token is bad. */
+function markNumbers(text: string): string | undefined {
+	const parts: string[] = [];
+	let copied = 0;
+	const length = text.length;
+	let index = 0;
+	while (index < length) {
+		const char = text.charCodeAt(index);
+		if (char === QUOTE) {
+			const end = closingQuote(text, index);
+			if (end < 0) return undefined;
+			const first = text.charCodeAt(index + 1);
+			if (first === HASH || (first === BACKSLASH && text.startsWith(ESCAPED_HASH, index + 1))) {
+				parts.push(text.slice(copied, index + 1), '#');
+				copied = index + 1;
+			}
+			index = end + 1;
+		} else if (char === MINUS || (char >= ZERO && char <= NINE)) {
+			const start = index;
+			let dot = -1;
+			let exponent = false;
+			for (index++; index < length; index++) {
+				const next = text.charCodeAt(index);
+				if (next === DOT) dot = index;
+				else if (next === LOWER_E || next === UPPER_E) exponent = true;
+				else if (!((next >= ZERO && next <= NINE) || next === PLUS || next === MINUS)) break;
+			}
+			if (spellingMatters(text, start, index, dot, exponent)) {
+				const token = text.slice(start, index);
+				if (!NUMBER_TOKEN.test(token)) return undefined;
+				parts.push(text.slice(copied, start), '"#', token, '"');
+				copied = index;
+			}
+		} else {
+			index++;
+		}
 	}
-	return result + '"';
+	if (copied === 0) return text;
+	parts.push(text.slice(copied));
+	return parts.join('');
 }
 
 /**
@@ -235,13 +107,19 @@ export function pythonJsonString(value: string): string {
  * one fractional digit, otherwise `d.ddde±XX` with a two-digit minimum exponent.
  */
 export function pythonFloatRepr(value: number): string {
+	const magnitude = Math.abs(value);
+	if (magnitude >= 1e-4 && magnitude < 1e16) {
+		// JavaScript writes this range positionally too
+		const text = String(value);
+		return Number.isInteger(value) ? `${text}.0` : text;
+	}
 	if (Number.isNaN(value)) return 'NaN';
 	if (value === Infinity) return 'Infinity';
 	if (value === -Infinity) return '-Infinity';
 	if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
 
 	const sign = value < 0 ? '-' : '';
-	const [mantissa, exponentText] = String(Math.abs(value)).split('e');
+	const [mantissa, exponentText] = String(magnitude).split('e');
 	const dot = mantissa.indexOf('.');
 	const integerDigits = dot < 0 ? mantissa : mantissa.slice(0, dot);
 	let digits = integerDigits + (dot < 0 ? '' : mantissa.slice(dot + 1));
@@ -262,49 +140,167 @@ export function pythonFloatRepr(value: number): string {
 	return `${sign}${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
 }
 
-function pythonNumber(number: JsonNumber): string {
-	if (number.isFloat) return pythonFloatRepr(Number(number.token));
-	// Python's int is exact at any size; only the sign of zero is lost.
-	return /^-0+$/.test(number.token) ? '0' : number.token;
+/** How Python prints a number token: floats by `repr`, integers exactly (`-0` is `0`). */
+function pythonNumber(token: string): string {
+	if (/[.eE]/.test(token)) return pythonFloatRepr(Number(token));
+	return token;
 }
 
-/** `json.dumps(value, sort_keys=True, separators=(",", ":"))` of the value Python would have parsed. */
-export function canonicalize(value: JsonValue): string {
-	if (value === null) return 'null';
-	if (value === true) return 'true';
-	if (value === false) return 'false';
-	if (typeof value === 'string') return pythonJsonString(value);
-	if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
-	if (isJsonNumber(value)) return pythonNumber(value);
-	const keys = [...value.members.keys()].sort(compareCodePoints);
-	return (
-		'{' +
-		keys
-			.map((key) => pythonJsonString(key) + ':' + canonicalize(value.members.get(key) as JsonValue))
-			.join(',') +
-		'}'
-	);
-}
+const HEX = '0123456789abcdef';
+const NON_ASCII = /[\u007f-\uffff]/;
 
-/** Parses the body text and returns its canonical form (throws `JsonSyntaxError`). */
-export function canonicalJson(text: string): string {
-	return canonicalize(parseJson(text));
-}
-
-/** The parsed tree as plain JavaScript values, for schema checks and node output. */
-export function toPlainValue(value: JsonValue): unknown {
-	if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-	if (Array.isArray(value)) return value.map(toPlainValue);
-	if (isJsonNumber(value)) return Number(value.token);
-	const result: Record<string, unknown> = {};
-	for (const [key, member] of (value as JsonObject).members) {
-		// defineProperty, so that a "__proto__" key stays an ordinary property as with JSON.parse
-		Object.defineProperty(result, key, {
-			value: toPlainValue(member),
-			enumerable: true,
-			writable: true,
-			configurable: true,
-		});
+/**
+ * Python's `ensure_ascii`: every UTF-16 unit above `~` as `\uXXXX`, lower-case hex. JSON.stringify
+ * has already escaped quotes, backslashes, control characters and lone surrogates as Python does.
+ */
+function escapeNonAscii(text: string): string {
+	if (!NON_ASCII.test(text)) return text;
+	let result = '';
+	let copied = 0;
+	for (let index = 0; index < text.length; index++) {
+		const unit = text.charCodeAt(index);
+		if (unit > 0x7e) {
+			result +=
+				text.slice(copied, index) +
+				'\\u' +
+				HEX[unit >> 12] +
+				HEX[(unit >> 8) & 15] +
+				HEX[(unit >> 4) & 15] +
+				HEX[unit & 15];
+			copied = index + 1;
+		}
 	}
-	return result;
+	return result + text.slice(copied);
+}
+
+/** Python's `ensure_ascii` string encoding. */
+export function pythonJsonString(value: string): string {
+	return escapeNonAscii(JSON.stringify(value));
+}
+
+/** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */
+export function compareCodePoints(left: string, right: string): number {
+	let i = 0;
+	let j = 0;
+	while (i < left.length && j < right.length) {
+		const a = left.codePointAt(i) as number;
+		const b = right.codePointAt(j) as number;
+		if (a !== b) return a < b ? -1 : 1;
+		i += a > 0xffff ? 2 : 1;
+		j += b > 0xffff ? 2 : 1;
+	}
+	const leftDone = i >= left.length;
+	const rightDone = j >= right.length;
+	if (leftDone && rightDone) return 0;
+	return leftDone ? -1 : 1;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Keys in Python's order; code units and code points only disagree around surrogates. */
+function sortedKeys(object: object): string[] {
+	const keys = Object.keys(object).sort();
+	return keys.some((key) => SURROGATE.test(key)) ? keys.sort(compareCodePoints) : keys;
+}
+
+/** Whether a parsed string is a marked number token rather than a string of the body. */
+function isToken(value: string): boolean {
+	return value.charCodeAt(0) === HASH && value.charCodeAt(1) !== HASH;
+}
+
+/** A string of the body, without the `#` marking added to those that start with one. */
+function bodyString(value: string): string {
+	return value.charCodeAt(0) === HASH ? value.slice(1) : value;
+}
+
+type Frame =
+	| { array: unknown[]; index: number }
+	| { object: Record<string, unknown>; keys: string[]; index: number };
+
+const CHUNK_LENGTH = 1 << 16;
+
+/** Writes the marked tree in Python's canonical form; iterative, so depth costs no stack. */
+function writeTree(root: unknown, write: (chunk: string) => void): CanonicalOutcome {
+	let pending = '';
+	const put = (text: string) => {
+		pending += text;
+		if (pending.length >= CHUNK_LENGTH) {
+			write(escapeNonAscii(pending));
+			pending = '';
+		}
+	};
+	const stack: Frame[] = [];
+	let value = root;
+	for (;;) {
+		if (typeof value === 'string') {
+			put(isToken(value) ? pythonNumber(value.slice(1)) : JSON.stringify(bodyString(value)));
+		} else if (typeof value === 'number') {
+			// only integers of up to 15 digits and short decimals stay numbers (see spellingMatters)
+			put(Number.isInteger(value) ? String(value) : pythonFloatRepr(value));
+		} else if (value === null || typeof value === 'boolean') {
+			put(String(value));
+		} else if (stack.length >= MAX_NESTING_DEPTH) {
+			return 'too deep';
+		} else if (Array.isArray(value)) {
+			put('[');
+			stack.push({ array: value, index: 0 });
+		} else {
+			const object = value as Record<string, unknown>;
+			put('{');
+			stack.push({ object, keys: sortedKeys(object), index: 0 });
+		}
+
+		// the next value, closing what is done
+		for (;;) {
+			const frame = stack[stack.length - 1];
+			if (frame === undefined) {
+				if (pending) write(escapeNonAscii(pending));
+				return 'written';
+			}
+			if ('array' in frame) {
+				if (frame.index < frame.array.length) {
+					if (frame.index > 0) put(',');
+					value = frame.array[frame.index++];
+					break;
+				}
+				put(']');
+			} else {
+				if (frame.index < frame.keys.length) {
+					const key = frame.keys[frame.index++];
+					// a number where a key belongs: `{1.0: 2}` only parsed because it was marked
+					if (isToken(key)) return 'not JSON';
+					put(`${frame.index > 1 ? ',' : ''}${JSON.stringify(bodyString(key))}:`);
+					value = frame.object[key];
+					break;
+				}
+				put('}');
+			}
+			stack.pop();
+		}
+	}
+}
+
+/**
+ * Writes the canonical form of a JSON text to `write`, in chunks (to feed a MAC without holding
+ * the whole form). 'not JSON' when the text is not strict JSON (RFC 8259: no NaN, no comments, no
+ * trailing commas); 'too deep' when it nests deeper than `MAX_NESTING_DEPTH`, which stops early.
+ */
+export function writeCanonicalJson(text: string, write: (chunk: string) => void): CanonicalOutcome {
+	const marked = markNumbers(text);
+	if (marked === undefined) return 'not JSON';
+	let tree: unknown;
+	try {
+		tree = JSON.parse(marked);
+	} catch {
+		return 'not JSON';
+	}
+	return writeTree(tree, write);
+}
+
+/** The canonical form of a JSON text, or undefined when it has none (not JSON, or too deep). */
+export function canonicalJson(text: string): string | undefined {
+	const chunks: string[] = [];
+	return writeCanonicalJson(text, (chunk) => chunks.push(chunk)) === 'written'
+		? chunks.join('')
+		: undefined;
 }
