@@ -11,6 +11,12 @@ export type SignatureMode = 'raw' | 'canonical';
 export type ConsentMode = 'manual' | 'approve' | 'deny';
 /** §2 allows two shapes of OAuth error body: the guide's flat one and the reference's `detail`. */
 export type OAuthErrorStyle = 'guide' | 'ref';
+/**
+ * A rotated-out refresh token presented again: `refuse` answers `invalid_grant` and nothing else;
+ * `revokeFamily` also revokes every token of its grant, as servers with refresh-token reuse
+ * detection do (OAuth 2.0 Security BCP §4.14.2; panva's oidc-provider): the user must reconnect.
+ */
+export type RefreshTokenReuse = 'refuse' | 'revokeFamily';
 export type Permission = 'USE' | 'DELETE';
 
 export interface RateLimits {
@@ -76,6 +82,7 @@ export interface SandboxConfig {
 	apiPrefix: string;
 	tokenTtlSeconds: number;
 	refreshTokenTtlSeconds: number;
+	refreshTokenReuse: RefreshTokenReuse;
 	statusCase: StatusCase;
 	signatureMode: SignatureMode;
 	consentMode: ConsentMode;
@@ -102,6 +109,7 @@ export interface SandboxConfig {
 export const LIVE_CONFIG_KEYS = [
 	'tokenTtlSeconds',
 	'refreshTokenTtlSeconds',
+	'refreshTokenReuse',
 	'statusCase',
 	'signatureMode',
 	'consentMode',
@@ -150,6 +158,7 @@ export function defaultConfig(): SandboxConfig {
 		apiPrefix: '/api/external/v1',
 		tokenTtlSeconds: 3600,
 		refreshTokenTtlSeconds: 30 * 24 * 3600,
+		refreshTokenReuse: 'refuse',
 		statusCase: 'upper',
 		signatureMode: 'canonical',
 		consentMode: 'manual',
@@ -319,6 +328,7 @@ function validateConfig(config: SandboxConfig): void {
 	oneOf('signatureMode', config.signatureMode, ['raw', 'canonical']);
 	oneOf('consentMode', config.consentMode, ['manual', 'approve', 'deny']);
 	oneOf('oauthErrorStyle', config.oauthErrorStyle, ['guide', 'ref']);
+	oneOf('refreshTokenReuse', config.refreshTokenReuse, ['refuse', 'revokeFamily']);
 	if (!Array.isArray(config.retryDelaysSeconds))
 		throw new Error('retryDelaysSeconds must be a list');
 	config.retryDelaysSeconds.forEach((delay, index) =>

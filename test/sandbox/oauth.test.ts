@@ -262,6 +262,50 @@ describe('§2 token endpoint', () => {
 		expect((await refresh(second.json.refresh_token)).status).toBe(200);
 	});
 
+	it('with refreshTokenReuse revokeFamily, a rotated-out refresh token used again revokes its whole grant', async () => {
+		await admin(sandbox, 'POST', 'config', { refreshTokenReuse: 'revokeFamily' });
+		const first = await getTokens(sandbox);
+		const other = await getTokens(sandbox); // another grant of the same user and client
+		const refresh = (token: string) =>
+			postForm(tokenUrl(), {
+				grant_type: 'refresh_token',
+				refresh_token: token,
+				client_id: sandbox.info.clientId,
+				client_secret: sandbox.info.clientSecret,
+			});
+		const second = await refresh(first.refresh_token);
+		expect(second.status).toBe(200);
+		const userinfo = async (accessToken: string) =>
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(accessToken) })).status;
+		expect(await userinfo(second.json.access_token)).toBe(200);
+
+		// the rotated-out token, presented again (as a second concurrent refresh would)
+		const reused = await refresh(first.refresh_token);
+		expect(reused.status).toBe(400);
+		expect(reused.json.error).toBe('invalid_grant');
+
+		// everything that grant issued is gone: the user must connect again
+		expect(await userinfo(second.json.access_token)).toBe(401);
+		expect((await refresh(second.json.refresh_token)).json.error).toBe('invalid_grant');
+		// another grant is untouched
+		expect(await userinfo(other.access_token)).toBe(200);
+		expect((await refresh(other.refresh_token)).status).toBe(200);
+	});
+
+	it('by default (refreshTokenReuse refuse), a reused refresh token is refused and nothing else', async () => {
+		const first = await getTokens(sandbox);
+		const refresh = (token: string) =>
+			postForm(tokenUrl(), {
+				grant_type: 'refresh_token',
+				refresh_token: token,
+				client_id: sandbox.info.clientId,
+				client_secret: sandbox.info.clientSecret,
+			});
+		const second = await refresh(first.refresh_token);
+		expect((await refresh(first.refresh_token)).status).toBe(400);
+		expect((await refresh(second.json.refresh_token)).status).toBe(200);
+	});
+
 	it('a refresh may narrow the scope but not widen it', async () => {
 		const tokens = await getTokens(sandbox, 'openid agents:execute');
 		const narrowed = await postForm(tokenUrl(), {
