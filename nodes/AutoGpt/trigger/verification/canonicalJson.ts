@@ -146,36 +146,61 @@ function pythonNumber(token: string): string {
 	return token;
 }
 
-const HEX = '0123456789abcdef';
 const NON_ASCII = /[\u007f-\uffff]/;
+const HEX_DIGITS = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+/** Room for one block of escaped output: 4096 units of 6 bytes each. */
+const escaped = new Uint8Array(4096 * 6);
+
+/** A canonical chunk goes out as a string, or as ASCII bytes to be used before the next write. */
+export type ChunkWriter = (chunk: string | Uint8Array) => void;
 
 /**
- * Python's `ensure_ascii`: every UTF-16 unit above `~` as `\uXXXX`, lower-case hex. JSON.stringify
- * has already escaped quotes, backslashes, control characters and lone surrogates as Python does.
+ * Writes `text` with Python's `ensure_ascii`: every UTF-16 unit above `~` as `\uXXXX`, lower-case
+ * hex. JSON.stringify has already escaped quotes, backslashes, control characters and lone
+ * surrogates as Python does. Text with non-ASCII units goes out as bytes, a block at a time.
  */
-function escapeNonAscii(text: string): string {
-	if (!NON_ASCII.test(text)) return text;
-	let result = '';
-	let copied = 0;
+function writeAscii(text: string, write: ChunkWriter): void {
+	if (!NON_ASCII.test(text)) {
+		write(text);
+		return;
+	}
+	let length = 0;
 	for (let index = 0; index < text.length; index++) {
+		if (length > escaped.length - 6) {
+			write(escaped.subarray(0, length));
+			length = 0;
+		}
 		const unit = text.charCodeAt(index);
-		if (unit > 0x7e) {
-			result +=
-				text.slice(copied, index) +
-				'\\u' +
-				HEX[unit >> 12] +
-				HEX[(unit >> 8) & 15] +
-				HEX[(unit >> 4) & 15] +
-				HEX[unit & 15];
-			copied = index + 1;
+		if (unit < 0x7f) {
+			escaped[length++] = unit;
+		} else {
+			escaped[length++] = 0x5c; // \
+			escaped[length++] = 0x75; // u
+			escaped[length++] = HEX_DIGITS[unit >> 12];
+			escaped[length++] = HEX_DIGITS[(unit >> 8) & 15];
+			escaped[length++] = HEX_DIGITS[(unit >> 4) & 15];
+			escaped[length++] = HEX_DIGITS[unit & 15];
 		}
 	}
-	return result + text.slice(copied);
+	write(escaped.subarray(0, length));
+}
+
+const ascii = new TextDecoder('ascii');
+
+/** Joins written chunks into the text they spell. */
+function collect(): { write: ChunkWriter; text: () => string } {
+	const parts: string[] = [];
+	return {
+		write: (chunk) => parts.push(typeof chunk === 'string' ? chunk : ascii.decode(chunk)),
+		text: () => parts.join(''),
+	};
 }
 
 /** Python's `ensure_ascii` string encoding. */
 export function pythonJsonString(value: string): string {
-	return escapeNonAscii(JSON.stringify(value));
+	const escapedString = collect();
+	writeAscii(JSON.stringify(value), escapedString.write);
+	return escapedString.text();
 }
 
 /** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */
@@ -220,12 +245,12 @@ type Frame =
 const CHUNK_LENGTH = 1 << 16;
 
 /** Writes the marked tree in Python's canonical form; iterative, so depth costs no stack. */
-function writeTree(root: unknown, write: (chunk: string) => void): CanonicalOutcome {
+function writeTree(root: unknown, write: ChunkWriter): CanonicalOutcome {
 	let pending = '';
 	const put = (text: string) => {
 		pending += text;
 		if (pending.length >= CHUNK_LENGTH) {
-			write(escapeNonAscii(pending));
+			writeAscii(pending, write);
 			pending = '';
 		}
 	};
@@ -254,7 +279,7 @@ function writeTree(root: unknown, write: (chunk: string) => void): CanonicalOutc
 		for (;;) {
 			const frame = stack[stack.length - 1];
 			if (frame === undefined) {
-				if (pending) write(escapeNonAscii(pending));
+				if (pending) writeAscii(pending, write);
 				return 'written';
 			}
 			if ('array' in frame) {
@@ -285,7 +310,7 @@ function writeTree(root: unknown, write: (chunk: string) => void): CanonicalOutc
  * the whole form). 'not JSON' when the text is not strict JSON (RFC 8259: no NaN, no comments, no
  * trailing commas); 'too deep' when it nests deeper than `MAX_NESTING_DEPTH`, which stops early.
  */
-export function writeCanonicalJson(text: string, write: (chunk: string) => void): CanonicalOutcome {
+export function writeCanonicalJson(text: string, write: ChunkWriter): CanonicalOutcome {
 	const marked = markNumbers(text);
 	if (marked === undefined) return 'not JSON';
 	let tree: unknown;
@@ -299,8 +324,6 @@ export function writeCanonicalJson(text: string, write: (chunk: string) => void)
 
 /** The canonical form of a JSON text, or undefined when it has none (not JSON, or too deep). */
 export function canonicalJson(text: string): string | undefined {
-	const chunks: string[] = [];
-	return writeCanonicalJson(text, (chunk) => chunks.push(chunk)) === 'written'
-		? chunks.join('')
-		: undefined;
+	const canonical = collect();
+	return writeCanonicalJson(text, canonical.write) === 'written' ? canonical.text() : undefined;
 }

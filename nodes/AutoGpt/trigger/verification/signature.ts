@@ -38,7 +38,7 @@ export function macsEqual(expected: Buffer, provided: Buffer): boolean {
  * A signed text written in chunks to `write` (the canonical form is built as it is hashed);
  * false when there is no such text.
  */
-export type ChunkedText = (write: (chunk: string) => void) => boolean;
+export type ChunkedText = (write: (chunk: string | Uint8Array) => void) => boolean;
 
 /** The MAC of a text written in chunks, or undefined when there is no text. */
 export function computeChunkedSignature(secret: string, text: ChunkedText): Buffer | undefined {

@@ -1,4 +1,9 @@
-import { MAX_NESTING_DEPTH, writeCanonicalJson, type CanonicalOutcome } from './canonicalJson';
+import {
+	MAX_NESTING_DEPTH,
+	writeCanonicalJson,
+	type CanonicalOutcome,
+	type ChunkWriter,
+} from './canonicalJson';
 import { parseDelivery, type Delivery } from './payload';
 import { replayKeyOf, type ReplayMemory } from './replayGuard';
 import { computeChunkedSignature, verifySignature, type SignedForm } from './signature';
@@ -73,7 +78,7 @@ export function verifyDelivery(
 	const rawBody = request.rawBody ?? new Uint8Array();
 	const text = decodeUtf8(rawBody);
 	let canonical = 'not JSON' as CanonicalOutcome;
-	const writeCanonical = (write: (chunk: string) => void) => {
+	const writeCanonical = (write: ChunkWriter) => {
 		canonical = text === undefined ? 'not JSON' : writeCanonicalJson(text, write);
 		return canonical === 'written';
 	};
