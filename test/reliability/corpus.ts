@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 
 import { sleep } from '../e2e/processes';
+import { nestedDelivery } from '../helpers/nestedDelivery';
 import { PyFloat, signatureHeader, wireJson } from '../sandbox/canonical';
 import {
 	completedPayload,
@@ -77,21 +78,14 @@ function rawSigned(secret: string, body: string, contentType = 'application/json
 	};
 }
 
-/**
- * A valid completed delivery whose outputs nest lists so that the body has `levels` levels,
- * written and signed by hand: the wire body as Python writes it, and its canonical form (Python
- * itself writes neither beyond 995 levels).
- */
+/** A valid delivery nested `levels` deep (see nestedDelivery), signed in the given form. */
 function deepDelivery(secret: string, levels: number, form: 'raw' | 'canonical') {
-	const timestamp = pythonIso(Date.now());
 	const executionId = randomUUID();
-	const lists = '['.repeat(levels - 3) + ']'.repeat(levels - 3);
-	const wire =
-		`{"event": "execution.completed", "timestamp": "${timestamp}", "data": {"execution_id": "${executionId}", ` +
-		`"agent_id": "5b0c8a52-4c1e-4d52-9a0e-0e8f3d6c1a01", "status": "completed", "outputs": {"deep": ${lists}}}}`;
-	const canonical =
-		`{"data":{"agent_id":"5b0c8a52-4c1e-4d52-9a0e-0e8f3d6c1a01","execution_id":"${executionId}",` +
-		`"outputs":{"deep":${lists}},"status":"completed"},"event":"execution.completed","timestamp":"${timestamp}"}`;
+	const { wire, canonical } = nestedDelivery(levels, {
+		timestamp: pythonIso(Date.now()),
+		executionId,
+		agentId: '5b0c8a52-4c1e-4d52-9a0e-0e8f3d6c1a01',
+	});
 	return {
 		executionId,
 		/** Built when sent: the header timestamp is fresh. */

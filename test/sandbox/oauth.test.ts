@@ -35,6 +35,13 @@ const exchange = (code: string, verifier: string, extra: Record<string, string> 
 		code_verifier: verifier,
 		...extra,
 	});
+const refresh = (token: string) =>
+	postForm(tokenUrl(), {
+		grant_type: 'refresh_token',
+		refresh_token: token,
+		client_id: sandbox.info.clientId,
+		client_secret: sandbox.info.clientSecret,
+	});
 
 describe('§2 authorize page', () => {
 	it('shows a consent page with Approve and Deny buttons that post back', async () => {
@@ -238,13 +245,6 @@ describe('§2 token endpoint', () => {
 
 	it('refresh tokens rotate: the used one is revoked', async () => {
 		const first = await getTokens(sandbox);
-		const refresh = (token: string) =>
-			postForm(tokenUrl(), {
-				grant_type: 'refresh_token',
-				refresh_token: token,
-				client_id: sandbox.info.clientId,
-				client_secret: sandbox.info.clientSecret,
-			});
 		const second = await refresh(first.refresh_token);
 		expect(second.status).toBe(200);
 		expect(second.json.refresh_token).not.toBe(first.refresh_token);
@@ -266,13 +266,6 @@ describe('§2 token endpoint', () => {
 		await admin(sandbox, 'POST', 'config', { refreshTokenReuse: 'revokeFamily' });
 		const first = await getTokens(sandbox);
 		const other = await getTokens(sandbox); // another grant of the same user and client
-		const refresh = (token: string) =>
-			postForm(tokenUrl(), {
-				grant_type: 'refresh_token',
-				refresh_token: token,
-				client_id: sandbox.info.clientId,
-				client_secret: sandbox.info.clientSecret,
-			});
 		const second = await refresh(first.refresh_token);
 		expect(second.status).toBe(200);
 		const userinfo = async (accessToken: string) =>
@@ -294,13 +287,6 @@ describe('§2 token endpoint', () => {
 
 	it('by default (refreshTokenReuse refuse), a reused refresh token is refused and nothing else', async () => {
 		const first = await getTokens(sandbox);
-		const refresh = (token: string) =>
-			postForm(tokenUrl(), {
-				grant_type: 'refresh_token',
-				refresh_token: token,
-				client_id: sandbox.info.clientId,
-				client_secret: sandbox.info.clientSecret,
-			});
 		const second = await refresh(first.refresh_token);
 		expect((await refresh(first.refresh_token)).status).toBe(400);
 		expect((await refresh(second.json.refresh_token)).status).toBe(200);

@@ -4,6 +4,7 @@
 // webhook secret. Deliveries are written and signed with the sandbox's Python-exact JSON.
 import { randomUUID } from 'crypto';
 
+import { nestedDelivery } from '../../helpers/nestedDelivery';
 import { oauthCredentials, TestCredentialsHelper } from '../../helpers/workflow';
 import { canonicalJson, signatureHeader, wireJson } from '../../sandbox/canonical';
 import { pythonIsoformat } from '../../sandbox/clock';
@@ -132,19 +133,13 @@ describe('replays after n8n restarts', () => {
 });
 
 describe('deep bodies', () => {
-	/** A completed delivery whose outputs hold lists nested so that the body has `levels` levels. */
 	function deepDelivery(levels: number) {
-		const timestamp = pythonIsoformat(Date.now());
-		// the envelope, data and outputs are three levels; the lists make up the rest
-		const lists = '['.repeat(levels - 3) + ']'.repeat(levels - 3);
-		const id = randomUUID();
-		const body =
-			`{"event": "execution.completed", "timestamp": "${timestamp}", "data": {"execution_id": "${id}", ` +
-			`"agent_id": "agent-1", "status": "completed", "outputs": {"deep": ${lists}}}}`;
-		const canonical =
-			`{"data":{"agent_id":"agent-1","execution_id":"${id}","outputs":{"deep":${lists}},` +
-			`"status":"completed"},"event":"execution.completed","timestamp":"${timestamp}"}`;
-		return { body, canonical };
+		const { wire, canonical } = nestedDelivery(levels, {
+			timestamp: pythonIsoformat(Date.now()),
+			executionId: randomUUID(),
+			agentId: 'agent-1',
+		});
+		return { body: wire, canonical };
 	}
 
 	it('starts the workflow for a body as deep as Python writes (995 levels)', async () => {

@@ -1,4 +1,5 @@
 import { ReplayGuard } from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
+import { nestedDelivery } from '../../helpers/nestedDelivery';
 import { signatureHeaderFor } from '../../../nodes/AutoGpt/trigger/verification/signature';
 import { canonicalJson } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 import {
@@ -251,21 +252,12 @@ describe('verifyDelivery', () => {
 	});
 
 	describe('deep bodies', () => {
-		/** A valid delivery whose outputs nest lists so that the body has `levels` levels. */
-		function deep(levels: number): { wire: string; canonical: string } {
-			const lists = '['.repeat(levels - 3) + ']'.repeat(levels - 3);
-			return {
-				wire:
-					`{"event": "execution.completed", "timestamp": "${isoNow}", "data": {"execution_id": "e1", ` +
-					`"agent_id": "a1", "status": "completed", "outputs": {"deep": ${lists}}}}`,
-				canonical:
-					`{"data":{"agent_id":"a1","execution_id":"e1","outputs":{"deep":${lists}},` +
-					`"status":"completed"},"event":"execution.completed","timestamp":"${isoNow}"}`,
-			};
-		}
-
 		function signedAs(levels: number, form: 'raw' | 'canonical'): DeliveryRequest {
-			const { wire, canonical } = deep(levels);
+			const { wire, canonical } = nestedDelivery(levels, {
+				timestamp: isoNow,
+				executionId: 'e1',
+				agentId: 'a1',
+			});
 			return {
 				rawBody: Buffer.from(wire),
 				signatureHeader: signatureHeaderFor(secret, form === 'raw' ? wire : canonical),
