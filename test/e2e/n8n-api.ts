@@ -105,6 +105,21 @@ export class WorkflowActivationError extends Error {
 	}
 }
 
+/**
+ * fetch, sent again once when n8n closed a kept-alive connection as the request went out on it
+ * (undici: "other side closed"): n8n read nothing of it. On a busy machine the client's timer that
+ * retires idle connections before n8n's 5 s keep-alive timeout can fire late.
+ */
+async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		const cause = (error as { cause?: { code?: string } }).cause;
+		if (cause?.code !== 'UND_ERR_SOCKET') throw error;
+		return await fetch(url, init);
+	}
+}
+
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
@@ -114,7 +129,7 @@ export class N8nClient {
 	// -- transport --------------------------------------------------------------------------
 
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/rest${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/rest${path}`, {
 			method,
 			headers: {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -135,7 +150,7 @@ export class N8nClient {
 	}
 
 	async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/api/v1${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/api/v1${path}`, {
 			method,
 			headers: {
 				accept: 'application/json',
