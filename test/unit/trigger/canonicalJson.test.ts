@@ -6,12 +6,14 @@ import { join } from 'path';
 
 import {
 	canonicalJson,
-	compareCodePoints,
 	MAX_NESTING_DEPTH,
-	pythonFloatRepr,
-	pythonJsonString,
 	writeCanonicalJson,
 } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
+import {
+	compareCodePoints,
+	pythonFloatRepr,
+	pythonJsonString,
+} from '../../../nodes/AutoGpt/trigger/verification/pythonJson';
 
 interface Vector {
 	name: string;

@@ -76,10 +76,9 @@ export function verifyDelivery(
 	const { secret } = settings;
 	if (!secret) return reject(401, 'the trigger has no signing secret');
 	const rawBody = request.rawBody ?? new Uint8Array();
-	const text = decodeUtf8(rawBody);
 	let canonical = 'not JSON' as CanonicalOutcome;
 	const writeCanonical = (write: ChunkWriter) => {
-		canonical = text === undefined ? 'not JSON' : writeCanonicalJson(text, write);
+		canonical = writeCanonicalJson(rawBody, write);
 		return canonical === 'written';
 	};
 
@@ -100,6 +99,8 @@ export function verifyDelivery(
 			: computeChunkedSignature(secret, writeCanonical);
 	if (canonical === 'too deep') return reject(400, TOO_DEEP);
 
+	// decoded only now: a forged body never is, beyond what the canonical form reads
+	const text = decodeUtf8(rawBody);
 	const plain = text === undefined ? undefined : parseJson(text);
 	if (plain === undefined || canonicalMac === undefined) return reject(400, 'body is not JSON');
 	const payload = parseDelivery(plain);
