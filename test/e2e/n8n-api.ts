@@ -108,9 +108,10 @@ export class WorkflowActivationError extends Error {
 /**
  * fetch, sent again once when n8n closed a kept-alive connection as the request went out on it
  * (undici: "other side closed"): n8n read nothing of it. On a busy machine the client's timer that
- * retires idle connections before n8n's 5 s keep-alive timeout can fire late.
+ * retires idle connections before n8n's 5 s keep-alive timeout can fire late; after a restart the
+ * connections kept to the old process are closed.
  */
-async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
+export async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
 	try {
 		return await fetch(url, init);
 	} catch (error) {
@@ -214,7 +215,7 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/nodes.json`, {
+		const response = await fetchReusingSafely(`${this.url}/types/nodes.json`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)
@@ -234,7 +235,7 @@ export class N8nClient {
 			properties: Array<{ name: string; [key: string]: unknown }>;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/credentials.json`, {
+		const response = await fetchReusingSafely(`${this.url}/types/credentials.json`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)

@@ -9,6 +9,7 @@ import { readFileSync } from 'fs';
 
 import { canonicalJson, signatureHeader, wireJson } from '../sandbox/canonical';
 import { pythonIsoformat } from '../sandbox/clock';
+import { fetchReusingSafely } from './n8n-api';
 import { sleep } from './processes';
 import { connectedOAuth2Credential, useStack, type TestStack } from './testkit';
 import { triggerWorkflow, type CredentialRef } from './workflows';
@@ -47,7 +48,8 @@ async function manualTrigger(name: string) {
 
 /** Sends a signed body (again) with a fresh header timestamp (the header is not signed). */
 async function replay(url: string, delivered: { body: string; signature: string }) {
-	const response = await fetch(url, {
+	// a connection kept from before a restart is closed: sent again on a new one (n8n read nothing)
+	const response = await fetchReusingSafely(url, {
 		method: 'POST',
 		headers: {
 			'content-type': 'application/json',
