@@ -97,6 +97,7 @@ async function main(): Promise<void> {
 			forged_16mb_ms: forged?.result.forged16mbMs,
 			forged_16mb_vs_parse: forged?.result.forged16mbVsParse,
 			forged_16mb_extra_mem_vs_size: forged?.result.forged16mbExtraMemVsSize,
+			forged_16mb_held_mem_vs_size: forged?.result.forged16mbHeldMemVsSize,
 			memory_vs_http: large?.result.memoryVsHttp,
 			peak_rss_vs_http: large?.result.peakVsHttp,
 		};
