@@ -14,6 +14,9 @@ const notBrowser = ['/node_modules/', '/browser\\.test\\.ts$'];
 
 module.exports = {
 	maxWorkers: 2,
+	// A safety net, not a measurement (jest 29 sets it for all projects): room for a 2-core machine
+	// running other work. Files that boot n8n set their own, longer limit.
+	testTimeout: 300_000,
 	projects: [
 		{
 			displayName: 'unit',

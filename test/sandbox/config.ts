@@ -18,6 +18,8 @@ export type OAuthErrorStyle = 'guide' | 'ref';
  */
 export type RefreshTokenReuse = 'refuse' | 'revokeFamily';
 export type Permission = 'USE' | 'DELETE';
+/** §12: `honour` stores keys, replays and echoes; `ignore` is the reference design (no keys at all). */
+export type IdempotencyMode = 'honour' | 'ignore';
 
 export interface RateLimits {
 	execute: { perMinute: number; perHour: number };
@@ -87,6 +89,7 @@ export interface SandboxConfig {
 	signatureMode: SignatureMode;
 	consentMode: ConsentMode;
 	oauthErrorStyle: OAuthErrorStyle;
+	idempotencyKeys: IdempotencyMode;
 	rateLimits: RateLimits;
 	/** Multiplies fixture durations, retry delays and the delivery timeout. */
 	timeFactor: number;
@@ -114,6 +117,7 @@ export const LIVE_CONFIG_KEYS = [
 	'signatureMode',
 	'consentMode',
 	'oauthErrorStyle',
+	'idempotencyKeys',
 	'rateLimits',
 	'timeFactor',
 	'clockOffsetSeconds',
@@ -163,6 +167,7 @@ export function defaultConfig(): SandboxConfig {
 		signatureMode: 'canonical',
 		consentMode: 'manual',
 		oauthErrorStyle: 'guide',
+		idempotencyKeys: 'honour',
 		rateLimits: {
 			execute: { perMinute: 10, perHour: 100 },
 			read: { perMinute: 60, perHour: 1000 },
@@ -329,6 +334,7 @@ function validateConfig(config: SandboxConfig): void {
 	oneOf('consentMode', config.consentMode, ['manual', 'approve', 'deny']);
 	oneOf('oauthErrorStyle', config.oauthErrorStyle, ['guide', 'ref']);
 	oneOf('refreshTokenReuse', config.refreshTokenReuse, ['refuse', 'revokeFamily']);
+	oneOf('idempotencyKeys', config.idempotencyKeys, ['honour', 'ignore']);
 	if (!Array.isArray(config.retryDelaysSeconds))
 		throw new Error('retryDelaysSeconds must be a list');
 	config.retryDelaysSeconds.forEach((delay, index) =>
