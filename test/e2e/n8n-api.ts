@@ -112,13 +112,10 @@ export class WorkflowActivationError extends Error {
  * connections kept to the old process are closed.
  */
 export async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
-	try {
+	return await fetch(url, init).catch(async (error: Error & { cause?: { code?: string } }) => {
+		if (error.cause?.code !== 'UND_ERR_SOCKET') return await Promise.reject(error);
 		return await fetch(url, init);
-	} catch (error) {
-		const cause = (error as { cause?: { code?: string } }).cause;
-		if (cause?.code !== 'UND_ERR_SOCKET') throw error;
-		return await fetch(url, init);
-	}
+	});
 }
 
 export class N8nClient {

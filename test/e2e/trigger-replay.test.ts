@@ -3,7 +3,7 @@
 // replay memory must outlive the process: n8n keeps each trigger's static data). The delivery is
 // the sandbox platform's own: canonical-signed with the client's webhook secret, as the reference
 // platform signs deliveries to an execution's webhook URL.
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it reads n8n's log */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it reads n8n's log and reports figures on stderr */
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 
