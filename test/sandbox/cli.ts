@@ -55,7 +55,6 @@ async function main(): Promise<void> {
 	const { profile, ...options } = parseArguments(process.argv.slice(2));
 	const sandbox =
 		profile === 'live-v1' ? await startLiveV1Sandbox(options) : await startSandbox(options);
-	process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals) => {
@@ -67,8 +66,11 @@ async function main(): Promise<void> {
 			() => process.exit(1),
 		);
 	};
+	// Before the line: whoever reads it may signal at once (under load that came before the
+	// handlers, and the process died of the signal with 143 instead of stopping).
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 }
 
 main().catch((error) => {
