@@ -66,8 +66,7 @@ async function main(): Promise<void> {
 			() => process.exit(1),
 		);
 	};
-	// Before the line: whoever reads it may signal at once (under load that came before the
-	// handlers, and the process died of the signal with 143 instead of stopping).
+	// Before the line: whoever reads it may signal at once.
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
 	process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
