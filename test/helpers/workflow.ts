@@ -47,8 +47,21 @@ class TestItems implements INodeType {
 	}
 }
 
+/** The type n8n derives from a node with `usableAsTool`: the same code under the name `…Tool`. */
+class AutoGptTool extends AutoGpt {
+	constructor() {
+		super();
+		this.description = {
+			...this.description,
+			name: 'autoGptTool',
+			displayName: 'AutoGPT Tool',
+		};
+	}
+}
+
 const nodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-autogpt.autoGpt': new AutoGpt(),
+	'n8n-nodes-autogpt.autoGptTool': new AutoGptTool(),
 	'test.items': new TestItems(),
 };
 
@@ -209,6 +222,8 @@ export async function runAutoGpt(options: {
 	inputItems?: IDataObject[];
 	credentials: TestCredentialsHelper;
 	continueOnFail?: boolean;
+	/** Run it as n8n runs it for an AI Agent: the derived tool type, the input item the tool call. */
+	asTool?: boolean;
 }): Promise<RunResult> {
 	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
 	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
@@ -224,7 +239,7 @@ export async function runAutoGpt(options: {
 		{
 			id: 'autogpt',
 			name: 'AutoGPT',
-			type: 'n8n-nodes-autogpt.autoGpt',
+			type: options.asTool ? 'n8n-nodes-autogpt.autoGptTool' : 'n8n-nodes-autogpt.autoGpt',
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: { authentication, ...options.parameters },

@@ -15,7 +15,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { describeHttpFailure, describeNetworkFailure, redactSecrets } from './errors';
+import { describeHttpFailure, describeNetworkFailure, redactSecrets, withRemedy } from './errors';
 import type { BudgetKind } from './rateBudget';
 import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
@@ -113,10 +113,11 @@ function apiError(
 	text: { message: string; description: string },
 	httpCode?: number,
 ): NodeApiError {
-	const response: JsonObject = { message: text.message, description: text.description };
+	const message = withRemedy(text.message, text.description);
+	const response: JsonObject = { message, description: text.description };
 	if (httpCode !== undefined) response.httpCode = String(httpCode);
 	return new NodeApiError(node, response, {
-		message: text.message,
+		message,
 		description: text.description,
 		httpCode: httpCode === undefined ? undefined : String(httpCode),
 		itemIndex: request.itemIndex,
