@@ -94,6 +94,43 @@ describe('what the model receives', () => {
 		},
 	);
 
+	test('inputs given as fields, each from $fromAI, become one typed field per input', async () => {
+		const inputFields = {
+			input: [
+				{ name: 'topic', value: "={{ $fromAI('topic', 'What the report is about', 'string') }}" },
+				{ name: 'max_words', value: "={{ $fromAI('max_words', 'Longest report', 'number') }}" },
+			],
+		};
+		const agent = { __rl: true, mode: 'id', value: AGENT };
+		const { node } = toolNode({ ...asTool, agent, inputSource: 'fields', inputFields });
+		expect(fromAiArguments(node)).toEqual([
+			{
+				key: 'topic',
+				description: 'What the report is about',
+				type: 'string',
+				defaultValue: undefined,
+			},
+			{ key: 'max_words', description: 'Longest report', type: 'number', defaultValue: undefined },
+		]);
+		nock(API)
+			.post(`/executions/agents/${AGENT}/execute`, { inputs: { topic: 'n8n', max_words: 50 } })
+			.reply(200, { execution_id: 'ex-f', status: 'queued' });
+		const result = await runAutoGpt({
+			asTool: true,
+			credentials: credentials(),
+			parameters: {
+				...asTool,
+				agent,
+				inputSource: 'fields',
+				inputFields,
+				waitForCompletion: false,
+			},
+			inputItems: [{ topic: 'n8n', max_words: 50 }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ execution_id: 'ex-f' });
+	});
+
 	test('the normal node has none of it: no $fromAI, no tool description, no result bound', () => {
 		const nodeType = new AutoGpt();
 		const parameters =
