@@ -199,16 +199,30 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/nodes.json`, {
-			headers: this.cookie ? { cookie: this.cookie } : {},
-		});
-		if (!response.ok)
-			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-		}>;
+		// Under load n8n sometimes drops this large static answer at startup ("other side closed");
+		// a GET may simply be asked again.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const response = await fetch(`${this.url}/types/nodes.json`, {
+					headers: this.cookie ? { cookie: this.cookie } : {},
+				});
+				if (!response.ok)
+					throw new N8nHttpError(
+						'GET',
+						'/types/nodes.json',
+						response.status,
+						await response.text(),
+					);
+				return (await response.json()) as Array<{
+					name: string;
+					displayName: string;
+					version: number | number[];
+				}>;
+			} catch (error) {
+				if (error instanceof N8nHttpError || attempt >= 5) throw error;
+				await sleep(1000);
+			}
+		}
 	}
 
 	async credentialTypes(): Promise<
