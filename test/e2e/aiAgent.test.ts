@@ -10,13 +10,8 @@ import type { AddressInfo } from 'net';
 
 import type { Execution, Workflow, WorkflowNode } from './n8n-api';
 import { nodeRuns } from './n8n-api';
-import {
-	apiKeyCredentialData,
-	connectOAuth2Credential,
-	oauth2CredentialData,
-	type SandboxExecution,
-} from './platform';
-import { uniquePath, useStack, type TestStack } from './testkit';
+import type { SandboxExecution } from './platform';
+import { prepareAutoGpt, uniquePath, useStack, type TestStack } from './testkit';
 import { loadWorkflowFile, type CredentialRef } from './workflows';
 
 jest.setTimeout(180_000);
@@ -308,30 +303,12 @@ async function executionIds(): Promise<Set<string>> {
 beforeAll(async () => {
 	stack = stackOf();
 	await model.start();
-	await stack.admin.config({
-		rateLimits: {
-			execute: { perMinute: 600, perHour: 6000 },
-			read: { perMinute: 6000, perHour: 60000 },
-		},
-	});
+	({ apiKey, oauth } = await prepareAutoGpt(stack));
 	openAi = await stack.n8n.createCredential('OpenAI-compatible (loopback)', 'openAiApi', {
 		apiKey: 'sk-loopback-test',
 		url: model.url,
 		header: false,
 	});
-	const key = await stack.n8n.createCredential(
-		'AutoGPT API (sandbox)',
-		'autoGptApi',
-		apiKeyCredentialData(stack.sandbox),
-	);
-	apiKey = { ...key, type: 'autoGptApi' };
-	const client = await stack.n8n.createCredential(
-		'AutoGPT OAuth2 (sandbox)',
-		'autoGptOAuth2Api',
-		oauth2CredentialData(stack.sandbox),
-	);
-	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
-	oauth = { ...client, type: 'autoGptOAuth2Api' };
 
 	workflows.oauth = await exampleWorkflow(oauth);
 	workflows.apiKey = await exampleWorkflow(apiKey);
