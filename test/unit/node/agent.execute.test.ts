@@ -287,7 +287,9 @@ describe('Agent → Execute', () => {
 		nock.cleanAll();
 		expect(checks).toBe(2);
 		// what n8n logs for the node: it stopped because of the Stop, not because a request failed
-		expect(error?.message).toBe('Stopped waiting for execution ex-c');
+		expect(error?.message).toBe(
+			'Stopped waiting for execution ex-c: the workflow run was cancelled or another item failed. The agent run goes on in AutoGPT: continue with Execution → Wait and this execution ID.',
+		);
 	});
 
 	test('gives up after the timeout with the last status and what to do', async () => {
@@ -374,7 +376,7 @@ describe('Execution → Wait within a read budget', () => {
 		nock.cleanAll();
 		expect(checks['ex-0']).toBe(1);
 		expect(result.items[0].json.error).toBe(
-			'Execution ex-0 did not finish within 4 seconds (last status: RUNNING)',
+			'Execution ex-0 did not finish within 4 seconds (last status: RUNNING). Raise Timeout in the options, or continue later with Execution → Wait and this execution ID; the agent goes on running in AutoGPT.',
 		);
 	});
 });
@@ -501,7 +503,9 @@ describe('Agent → Execute input checks', () => {
 				},
 			}),
 		});
-		expect(result.error?.message).toBe('An input has no name');
+		expect(result.error?.message).toBe(
+			'An input under Inputs has no name: give every input the name the agent uses for it in AutoGPT',
+		);
 		expect(result.error?.description).toMatch(/Give every input under Inputs the name/);
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});

@@ -167,7 +167,7 @@ describe('retries', () => {
 			.reply(200, { execution_id: 'ex-2', status: 'queued' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 429 Too Many Requests — Hourly limit reached',
+			'Could not start agent agent-1: AutoGPT answered 429 Too Many Requests — Hourly limit reached. The AutoGPT rate limit was reached. Try again later or spread the work over time.',
 		);
 		expect(result.error?.description).toMatch(/rate limit was reached/);
 		expect(result.error?.httpCode).toBe('429');
@@ -264,7 +264,7 @@ describe('credential problems', () => {
 			parameters: getExecution,
 		});
 		expect(result.error?.message).toBe(
-			"Could not get execution ex-1: The credential's header X-API-Key: agpt_*** could not be used",
+			"Could not get execution ex-1: The credential's header X-API-Key: agpt_*** could not be used. Check the AutoGPT credential of this node.",
 		);
 		expect(result.error?.description).toBe('Check the AutoGPT credential of this node.');
 		expect(JSON.stringify(result.error)).not.toContain(API_KEY);
