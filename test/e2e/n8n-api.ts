@@ -105,6 +105,19 @@ export class WorkflowActivationError extends Error {
 	}
 }
 
+/**
+ * fetch, sent again once when n8n closed a kept-alive connection as the request went out on it
+ * (undici: "other side closed"): n8n read nothing of it. On a busy machine the client's timer that
+ * retires idle connections before n8n's 5 s keep-alive timeout can fire late; after a restart the
+ * connections kept to the old process are closed.
+ */
+export async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
+	return await fetch(url, init).catch(async (error: Error & { cause?: { code?: string } }) => {
+		if (error.cause?.code !== 'UND_ERR_SOCKET') return await Promise.reject(error);
+		return await fetch(url, init);
+	});
+}
+
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
@@ -114,7 +127,7 @@ export class N8nClient {
 	// -- transport --------------------------------------------------------------------------
 
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/rest${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/rest${path}`, {
 			method,
 			headers: {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -135,7 +148,7 @@ export class N8nClient {
 	}
 
 	async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/api/v1${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/api/v1${path}`, {
 			method,
 			headers: {
 				accept: 'application/json',
@@ -215,21 +228,12 @@ export class N8nClient {
 
 	/** A type description file as the editor loads it (`/types/<file>`). */
 	private async typesFile<T>(file: string): Promise<T> {
-		// Under load n8n sometimes drops these large static answers at startup ("other side closed");
-		// a GET may simply be asked again.
-		for (let attempt = 1; ; attempt++) {
-			try {
-				const response = await fetch(`${this.url}/types/${file}`, {
-					headers: this.cookie ? { cookie: this.cookie } : {},
-				});
-				if (!response.ok)
-					throw new N8nHttpError('GET', `/types/${file}`, response.status, await response.text());
-				return (await response.json()) as T;
-			} catch (error) {
-				if (error instanceof N8nHttpError || attempt >= 5) throw error;
-				await sleep(1000);
-			}
-		}
+		const response = await fetchReusingSafely(`${this.url}/types/${file}`, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+		});
+		if (!response.ok)
+			throw new N8nHttpError('GET', `/types/${file}`, response.status, await response.text());
+		return (await response.json()) as T;
 	}
 
 	async waitForNodeTypes(types: string[], timeoutMs: number): Promise<void> {
