@@ -59,7 +59,7 @@ class TestItems implements INodeType {
 }
 
 /** The type n8n derives from a node with `usableAsTool`: the same code under the name `…Tool`. */
-class AutoGptTool extends AutoGpt {
+export class AutoGptTool extends AutoGpt {
 	constructor() {
 		super();
 		this.description = {

@@ -20,7 +20,12 @@ import {
 	INPUTS_GUIDE,
 	TOOL_MAX_RESULT_CHARACTERS,
 } from '../../../nodes/AutoGpt/actions/toolUse';
-import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
+import {
+	apiKeyCredentials,
+	AutoGptTool,
+	runAutoGpt,
+	TestCredentialsHelper,
+} from '../../helpers/workflow';
 
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
@@ -37,8 +42,7 @@ afterAll(() => nock.enableNetConnect());
 
 /** The tool type n8n derives (name + "Tool"), and a node of it with the parameters n8n fills in. */
 function toolNode(parameters: Record<string, unknown>): { node: INode; nodeType: INodeType } {
-	const nodeType = new AutoGpt();
-	nodeType.description = { ...nodeType.description, name: 'autoGptTool' };
+	const nodeType = new AutoGptTool();
 	const node: INode = {
 		id: 'tool',
 		name: 'Run AutoGPT agent',
