@@ -63,6 +63,11 @@ class FakeChatModel {
 	readonly requests: ChatRequest[] = [];
 	/** The tool calls the model made, by plan id: what it asked n8n to run. */
 	readonly toolCalls: Array<{ planId: string; name: string; arguments: unknown }> = [];
+	/**
+	 * What happens in the world while the model decides on a tool call after a tool result (the
+	 * tool's name and its arguments): lets a test move the platform on between two calls.
+	 */
+	beforeToolCall?: (call: { name: string; arguments: Record<string, unknown> }) => Promise<void>;
 	private server?: Server;
 	private calls = 0;
 	url = '';
@@ -103,6 +108,13 @@ class FakeChatModel {
 		let message: ChatMessage;
 		try {
 			message = this.reply(body);
+			const call = message.tool_calls?.[0]?.function;
+			if (call && this.beforeToolCall) {
+				await this.beforeToolCall({
+					name: call.name,
+					arguments: JSON.parse(call.arguments) as Record<string, unknown>,
+				});
+			}
 		} catch (error) {
 			response.writeHead(400, { 'content-type': 'application/json' });
 			response.end(JSON.stringify({ error: { message: (error as Error).message } }));
@@ -434,10 +446,20 @@ describe('errors reach the model as a message that says what to change, and the 
 
 	test('a timeout is no error: the model gets the execution ID, asks again with Execution → Wait and gets the outputs', async () => {
 		const before = await executionIds();
+		// The agent would run for an hour: the tool's 2-second wait ends with it still running
+		// however slow the machine. It completes on the platform only once the model, holding the
+		// first answer, asks to wait for it.
+		model.beforeToolCall = async (call) => {
+			if (call.name !== WAIT_TOOL) return;
+			await stack.admin.call('POST', `executions/${String(call.arguments.execution_id)}/status`, {
+				status: 'completed',
+				outputs: { topic: ['patience'] },
+			});
+		};
 		const conversation = await ask(workflows.shortTimeout, [
-			runAgent(stack.sandbox.agents.slow, { seconds: 8, topic: 'patience' }),
+			runAgent(stack.sandbox.agents.slow, { seconds: 3600, topic: 'patience' }),
 			{ tool: WAIT_TOOL, arguments: { execution_id: '$execution_id' } },
-		]);
+		]).finally(() => (model.beforeToolCall = undefined));
 		const created = await newExecutions(before);
 		expect(created).toHaveLength(1);
 		const executionId = created[0].execution_id;
@@ -462,7 +484,7 @@ describe('errors reach the model as a message that says what to change, and the 
 			{
 				execution_id: executionId,
 				status: 'completed',
-				outputs: { seconds: 8, topic: 'patience' },
+				outputs: { topic: 'patience' },
 			},
 		]);
 		expect(conversation.answer).toContain('"topic":"patience"');
