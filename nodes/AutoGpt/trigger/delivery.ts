@@ -61,6 +61,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const options = this.getNodeParameter('options', {}) as { timestampTolerance?: number };
 	const toleranceSeconds = options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS;
 	const secret = await signingSecret(this);
+	const guard = replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`);
+	let remembered: string | undefined;
 	const verdict = verifyDelivery(
 		{
 			rawBody: request.rawBody,
@@ -71,7 +73,13 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 			secret,
 			toleranceSeconds,
 			nowMs: Date.now(),
-			replayGuard: replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`),
+			replayGuard: {
+				isReplay: (key, nowMs, expiresAtMs) => {
+					const replay = guard.isReplay(key, nowMs, expiresAtMs);
+					if (!replay) remembered = key;
+					return replay;
+				},
+			},
 		},
 	);
 
@@ -86,5 +94,20 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return { noWebhookResponse: true };
 	}
 
+	// n8n starts the run after this returns, then answers the platform. When it cannot (its
+	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
+	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
+	// the delivery is lost. So a delivery stays remembered only once n8n answered it 2xx.
+	const key = remembered;
+	if (key !== undefined) forgetUnlessAnswered2xx(response, () => guard.forget(key));
 	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
+}
+
+function forgetUnlessAnswered2xx(
+	response: ReturnType<IWebhookFunctions['getResponseObject']>,
+	forget: () => void,
+): void {
+	response.once('finish', () => {
+		if (response.statusCode < 200 || response.statusCode > 299) forget();
+	});
 }

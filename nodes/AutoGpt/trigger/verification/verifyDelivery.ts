@@ -17,7 +17,7 @@ export interface VerificationSettings {
 	secret: string;
 	toleranceSeconds: number;
 	nowMs: number;
-	replayGuard: ReplayGuard;
+	replayGuard: Pick<ReplayGuard, 'isReplay'>;
 }
 
 export type DeliveryVerdict =
