@@ -42,6 +42,8 @@ export interface StartStackOptions {
 
 export interface Stack {
 	n8nUrl: string;
+	/** The base of production webhook URLs: n8n itself here, a webhook processor in queue mode. */
+	webhookUrl: string;
 	n8nApiKey: string;
 	owner: typeof OWNER;
 	sandbox: SandboxInfo;
@@ -136,6 +138,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 		};
 		return {
 			n8nUrl,
+			webhookUrl: n8nUrl,
 			n8nApiKey,
 			owner: OWNER,
 			sandbox: sandbox.info,
