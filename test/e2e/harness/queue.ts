@@ -133,6 +133,9 @@ export function queueEnvironment(options: {
 		// machine its health ping then waits behind queries, times out, and n8n drops the database
 		// (answering 503) until it reconnects.
 		DB_POSTGRESDB_POOL_SIZE: '10',
+		// On a loaded machine opening a connection (Postgres forks a backend for it) can take longer
+		// than n8n's default 20 s; a worker that gives up fails the execution it was about to run.
+		DB_POSTGRESDB_CONNECTION_TIMEOUT: '60000',
 		QUEUE_BULL_REDIS_HOST: options.redis.host,
 		QUEUE_BULL_REDIS_PORT: String(options.redis.port),
 		// The event logs say which process enqueued and which ran each execution; keep enough of them.

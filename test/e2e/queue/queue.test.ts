@@ -282,8 +282,9 @@ describe('queue mode: deliveries through the webhook processor', () => {
 			const { workflow, subscription } = await activateTrigger(stack, apiKey, 'queue: load');
 			try {
 				expect(subscription.url.startsWith(`${stack.webhookUrls[0]}/webhook/`)).toBe(true);
-				const deliveries = Array.from({ length: LOAD }, () =>
-					signedDelivery(subscription.secret, stack.sandbox.agents.echo),
+				const ids = Array.from({ length: LOAD }, () => randomUUID());
+				const deliveries = ids.map(
+					(id) => () => signedDelivery(subscription.secret, stack.sandbox.agents.echo, id),
 				);
 				// The platform sends again what was not answered 2xx: 5 s, 30 s and 300 s later (× 0.2 here).
 				const { statuses, firstRefused, elapsedMs } = await sendAll(
@@ -295,13 +296,7 @@ describe('queue mode: deliveries through the webhook processor', () => {
 				expect(statuses.filter((s) => s !== 200)).toEqual([]);
 				const started = Date.now();
 				await waitForSettled(stack, workflow.id, LOAD, { timeoutMs: 15 * 60_000 });
-				const counts = countRuns(
-					runsPerDelivery(
-						stack,
-						workflow.id,
-						deliveries.map((d) => d.executionId),
-					),
-				);
+				const counts = countRuns(runsPerDelivery(stack, workflow.id, ids));
 				figure(
 					`queue load: deliveries=${LOAD} answered_per_s=${(LOAD / (elapsedMs / 1000)).toFixed(1)} first_attempt_refused=${firstRefused} ` +
 						`executions=${counts.executions} lost=${counts.lost} doubled=${counts.doubled} drained_after_s=${((Date.now() - started) / 1000).toFixed(0)}`,

@@ -78,8 +78,11 @@ export interface SignedDelivery {
  * An `execution.completed` delivery as the platform sends it (contract §6): Python's wire JSON,
  * signed over the canonical form with the subscription's secret, by the sandbox's code.
  */
-export function signedDelivery(secret: string, agentId: string): SignedDelivery {
-	const executionId = randomUUID();
+export function signedDelivery(
+	secret: string,
+	agentId: string,
+	executionId: string = randomUUID(),
+): SignedDelivery {
 	const payload = {
 		event: 'execution.completed',
 		timestamp: pythonIsoformat(Date.now()),
@@ -133,25 +136,28 @@ export async function post(
 }
 
 /**
- * Sends every delivery, `concurrency` at a time, each to `urlOf(index)`. With `retryDelaysMs`, a
+ * Sends every delivery, `concurrency` at a time, each to `urlOf(index)`. A delivery is signed when it
+ * is first sent, as the platform signs an event when it happens (a busy machine may take minutes over
+ * a thousand, longer than the trigger's 5-minute window). With `retryDelaysMs`, a
  * delivery answered other than 2xx (or not at all) is sent again after those delays, the same
  * signed bytes with a fresh `X-Webhook-Timestamp`, as the platform does (contract §6), without
  * holding up the others. Statuses are the last answer of each; `firstRefused` counts deliveries
  * whose first attempt was not answered 2xx.
  */
 export async function sendAll(
-	deliveries: SignedDelivery[],
+	make: Array<() => SignedDelivery>,
 	urlOf: (index: number) => string,
 	concurrency: number,
 	retryDelaysMs: number[] = [],
 ): Promise<{ statuses: number[]; attempts: number[]; firstRefused: number; elapsedMs: number }> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-	const statuses: number[] = new Array<number>(deliveries.length).fill(0);
-	const attempts: number[] = new Array<number>(deliveries.length).fill(0);
+	const deliveries: SignedDelivery[] = [];
+	const statuses: number[] = new Array<number>(make.length).fill(0);
+	const attempts: number[] = new Array<number>(make.length).fill(0);
 	const retries: Array<Promise<void>> = [];
 	const ok = (status: number) => status >= 200 && status < 300;
 	const attempt = async (index: number): Promise<void> => {
-		const delivery = deliveries[index];
+		const delivery = (deliveries[index] ??= make[index]());
 		if (attempts[index] > 0) delivery.headers['x-webhook-timestamp'] = pythonIsoformat(Date.now());
 		statuses[index] = await post(urlOf(index), delivery, agent);
 		const delay = retryDelaysMs[attempts[index]++];
@@ -163,7 +169,7 @@ export async function sendAll(
 	try {
 		await Promise.all(
 			Array.from({ length: concurrency }, async () => {
-				while (next < deliveries.length) await attempt(next++);
+				while (next < make.length) await attempt(next++);
 			}),
 		);
 		const elapsedMs = performance.now() - started;
