@@ -200,16 +200,23 @@ export interface RunResult {
 	};
 }
 
+let executionCount = 0;
+
 /**
  * Runs Items → AutoGPT. `parameters` are the AutoGPT node's parameters; `inputItems` the items
- * it receives; `authentication` picks the credential.
+ * it receives; `authentication` picks the credential. Each run is a new n8n execution (its own
+ * execution ID, as in n8n) unless `executionId` names one; `node` adds node settings such as
+ * `retryOnFail`.
  */
 export async function runAutoGpt(options: {
 	parameters: IDataObject;
 	inputItems?: IDataObject[];
 	credentials: TestCredentialsHelper;
 	continueOnFail?: boolean;
+	executionId?: string;
+	node?: Partial<INode>;
 }): Promise<RunResult> {
+	const executionId = options.executionId ?? `test-${++executionCount}`;
 	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
 	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
 	const nodes: INode[] = [
@@ -230,6 +237,7 @@ export async function runAutoGpt(options: {
 			parameters: { authentication, ...options.parameters },
 			credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...options.node,
 		},
 	];
 	const connections: IConnections = {
@@ -243,7 +251,7 @@ export async function runAutoGpt(options: {
 		active: false,
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test',
 		name: 'test',
 		nodes,
@@ -258,7 +266,7 @@ export async function runAutoGpt(options: {
 		hooks,
 		credentialsHelper: options.credentials,
 		currentNodeParameters: undefined,
-		executionId: '1',
+		executionId,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
 		webhookBaseUrl: 'http://localhost:5678/webhook',

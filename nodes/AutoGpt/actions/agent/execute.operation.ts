@@ -12,6 +12,7 @@ import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
+import { idempotencyKeyOption, readIdempotencyKey } from '../idempotencyKey';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 
@@ -138,8 +139,13 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { waitForCompletion: [true] } },
-		options: waitOptions,
+		options: [
+			...waitOptions.map((option) => ({
+				...option,
+				displayOptions: { show: { '/waitForCompletion': [true] } },
+			})),
+			idempotencyKeyOption,
+		],
 	},
 ];
 
@@ -246,6 +252,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		body,
 		itemIndex,
 		idempotent: false,
+		idempotencyKey: readIdempotencyKey(this, itemIndex),
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
 
