@@ -262,6 +262,21 @@ describe('queue mode: a worker killed mid-wait', () => {
 				} else {
 					expect(['error', 'crashed']).toContain(execution.status);
 					expect(error).not.toBe('');
+					// What the user does next: n8n's Retry, a new execution from the failed node with
+					// its input. A figure, not an assertion: idempotency keys are per n8n execution.
+					await stack.n8n.rest('POST', `/executions/${executionId}/retry`, {
+						loadWorkflow: false,
+					});
+					const [, retry] = await waitForSettled(stack, workflow.id, 2, {
+						timeoutMs: 10 * 60_000,
+						quietMs: 0,
+					});
+					notOneRun.add(retry.id);
+					const retried = await stack.n8n.execution(retry.id);
+					figure(
+						`queue kill: n8n's Retry (execution ${retry.id}, ${retry.status}) started ${(await ours()).length - runs.length} more agent runs for the ${items.length} items` +
+							` error=${JSON.stringify(retried.data?.resultData.error?.message ?? '')}`,
+					);
 				}
 			} finally {
 				await stack.n8n.deactivateWorkflow(workflow.id);
