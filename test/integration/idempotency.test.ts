@@ -28,7 +28,6 @@ let storing: Sandbox;
 let ignoring: Sandbox;
 let nextInput = 1;
 
-
 beforeAll(async () => {
 	storing = await startTestSandbox(limits);
 	ignoring = await startTestSandbox({ ...limits, idempotencyKeys: 'ignore' });

@@ -29,7 +29,6 @@ const executions = async () =>
 		status: string;
 	}>;
 
-
 beforeAll(async () => {
 	// Unlimited: these tests are about behaviour; the rate budget has its own tests.
 	const unlimited = { perMinute: 0, perHour: 0 };

@@ -12,7 +12,6 @@ import { admin, authorizeUrl, startTestSandbox } from './testkit';
 
 const CHROMIUM = ensureChromium();
 
-
 let sandbox: Sandbox;
 let browser: Browser;
 let app: Server;

@@ -17,7 +17,6 @@ import {
 
 let sandbox: Sandbox;
 
-
 beforeAll(async () => {
 	sandbox = await startTestSandbox();
 });
