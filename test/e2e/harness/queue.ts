@@ -20,14 +20,7 @@ import {
 	tail,
 	type StartedProcess,
 } from '../processes';
-import {
-	N8N_VERSION,
-	NODE_TYPES,
-	OWNER,
-	PACKAGE_NAME,
-	STATE_ROOT,
-	defaultLog,
-} from './constants';
+import { N8N_VERSION, NODE_TYPES, OWNER, PACKAGE_NAME, STATE_ROOT, defaultLog } from './constants';
 import { ensureN8nInstalled, type N8nInstall } from './install';
 import { n8nEnvironment, waitForN8n } from './n8n';
 import { unknownVariables } from './n8nVariables';
