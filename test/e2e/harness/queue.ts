@@ -5,7 +5,7 @@
 // the package installed there as a community package, the sandbox as the platform.
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { randomBytes } from 'crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { N8nClient } from '../n8n-api';
@@ -28,7 +28,7 @@ import { checkModuleResolution, installPackageIntoUserFolder, packPackage } from
 import { pgQuery, startPostgres, type PostgresServer } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { startSandbox } from './sandbox';
-import type { Stack, StartStackOptions } from './stack';
+import { stopOnce, type Stack, type StartStackOptions } from './stack';
 
 export type QueueRole = 'main' | 'worker' | 'webhook';
 
@@ -378,7 +378,6 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			if (p.role === 'main') await n8n.login(OWNER.email, OWNER.password);
 		};
 		const pids = { n8n: main.pid, sandbox: sandbox.process.pid };
-		let stopped = false;
 		return {
 			mode: 'queue',
 			n8nUrl: mainUrl,
@@ -424,14 +423,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 				return jobs;
 			},
 			sql: (sql, params) => pgQuery(install, postgres, sql, params),
-			stop: async () => {
-				if (stopped) return;
-				stopped = true;
-				await stopAll();
-				if (!options.keepState && !options.stateDir && process.env.N8N_E2E_KEEP_STATE !== '1') {
-					rmSync(stateDir, { recursive: true, force: true });
-				}
-			},
+			stop: stopOnce(options, stateDir, stopAll),
 		};
 	} catch (error) {
 		log(`queue stack startup failed; logs kept in ${stateDir}`);

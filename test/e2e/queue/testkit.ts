@@ -93,9 +93,16 @@ export function signedDelivery(
 			outputs: { answer: [`result of ${executionId}`] },
 		},
 	};
+	return { executionId, ...signedAsPlatform(secret, payload) };
+}
+
+/** A payload as the platform sends it: Python's wire JSON, signed over its canonical form. */
+export function signedAsPlatform(
+	secret: string,
+	payload: object,
+): { body: Buffer; headers: Record<string, string> } {
 	const body = Buffer.from(wireJson(payload));
 	return {
-		executionId,
 		body,
 		headers: {
 			'content-type': 'application/json',
