@@ -1,7 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -106,33 +106,28 @@ export class WorkflowActivationError extends Error {
 }
 
 /**
- * fetch, once more when a read found its kept-alive socket closed under it: n8n closes idle sockets
- * after 5 s, and on a loaded machine the client can pick one up just as that happens.
+ * fetch, sent again once when n8n closed a kept-alive connection as the request went out on it
+ * (undici: "other side closed"): n8n read nothing of it. On a busy machine the client's timer that
+ * retires idle connections before n8n's 5 s keep-alive timeout can fire late; after a restart the
+ * connections kept to the old process are closed.
  */
-async function fetchAgain(url: string, init: RequestInit = {}): Promise<Response> {
-	try {
+export async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
+	return await fetch(url, init).catch(async (error: Error & { cause?: { code?: string } }) => {
+		if (error.cause?.code !== 'UND_ERR_SOCKET') return await Promise.reject(error);
 		return await fetch(url, init);
-	} catch (error) {
-		const cause = (error as { cause?: { code?: string } }).cause;
-		if ((init.method ?? 'GET') !== 'GET' || cause?.code !== 'UND_ERR_SOCKET') throw error;
-		return await fetch(url, init);
-	}
+	});
 }
 
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
-	/** Where production webhooks are served: n8n itself, or in queue mode a webhook processor. */
-	webhookUrl: string;
 
-	constructor(readonly url: string) {
-		this.webhookUrl = url;
-	}
+	constructor(readonly url: string) {}
 
 	// -- transport --------------------------------------------------------------------------
 
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetchAgain(`${this.url}/rest${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/rest${path}`, {
 			method,
 			headers: {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -153,7 +148,7 @@ export class N8nClient {
 	}
 
 	async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetchAgain(`${this.url}/api/v1${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/api/v1${path}`, {
 			method,
 			headers: {
 				accept: 'application/json',
@@ -217,7 +212,7 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetchAgain(`${this.url}/types/nodes.json`, {
+		const response = await fetchReusingSafely(`${this.url}/types/nodes.json`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)
@@ -237,7 +232,7 @@ export class N8nClient {
 			properties: Array<{ name: string; [key: string]: unknown }>;
 		}>
 	> {
-		const response = await fetchAgain(`${this.url}/types/credentials.json`, {
+		const response = await fetchReusingSafely(`${this.url}/types/credentials.json`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)
@@ -282,7 +277,19 @@ export class N8nClient {
 		install: N8nInstall,
 		packageName: string,
 	): Promise<void> {
-		const { pkg, nodes } = await this.installedPackageRows(n8nFolder, packageName);
+		const all = (await this.nodeTypes()).filter((t) => t.name.startsWith(`${packageName}.`));
+		// n8n derives an "…Tool" type from every node marked usableAsTool; it is not a node of the package.
+		const types = all.filter(
+			(t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)),
+		);
+		const packageJson = JSON.parse(
+			readFileSync(join(n8nFolder, 'nodes', 'node_modules', packageName, 'package.json'), 'utf8'),
+		) as { version: string; author?: { name?: string; email?: string } };
+		const nodes = types.map((t) => ({
+			name: t.displayName,
+			type: t.name,
+			latestVersion: Array.isArray(t.version) ? Math.max(...t.version) : t.version,
+		}));
 		const script = `
 const sqlite3 = require('sqlite3');
 const [file, pkgJson, nodesJson] = process.argv.slice(1);
@@ -307,45 +314,18 @@ db.serialize(() => {
 				'-e',
 				script,
 				join(n8nFolder, 'database.sqlite'),
-				JSON.stringify(pkg),
+				JSON.stringify({
+					name: packageName,
+					version: packageJson.version,
+					authorName: packageJson.author?.name ?? null,
+					authorEmail: packageJson.author?.email ?? null,
+				}),
 				JSON.stringify(nodes),
 			],
 			{ cwd: install.dir, encoding: 'utf8' },
 		);
 		if (result.status !== 0)
 			throw new Error(`recording the installed package failed: ${result.stderr}`);
-	}
-
-	/** The `installed_packages` row and `installed_nodes` rows n8n would write for a package. */
-	async installedPackageRows(
-		n8nFolder: string,
-		packageName: string,
-	): Promise<{
-		pkg: { name: string; version: string; authorName: string | null; authorEmail: string | null };
-		nodes: Array<{ name: string; type: string; latestVersion: number }>;
-	}> {
-		const all = (await this.nodeTypes()).filter((t) => t.name.startsWith(`${packageName}.`));
-		// n8n derives an "…Tool" type from every node marked usableAsTool; it is not a node of the package.
-		const types = all.filter(
-			(t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)),
-		);
-		const packageJson = JSON.parse(
-			readFileSync(join(n8nFolder, 'nodes', 'node_modules', packageName, 'package.json'), 'utf8'),
-		) as { version: string; author?: { name?: string; email?: string } };
-		const nodes = types.map((t) => ({
-			name: t.displayName,
-			type: t.name,
-			latestVersion: Array.isArray(t.version) ? Math.max(...t.version) : t.version,
-		}));
-		return {
-			pkg: {
-				name: packageName,
-				version: packageJson.version,
-				authorName: packageJson.author?.name ?? null,
-				authorEmail: packageJson.author?.email ?? null,
-			},
-			nodes,
-		};
 	}
 
 	async communityPackages(): Promise<
@@ -492,7 +472,7 @@ db.serialize(() => {
 		options: { timeoutMs?: number } = {},
 	): Promise<{ status: number; response: unknown; execution: Execution }> {
 		const known = await this.executionIds(workflowId);
-		const response = await fetch(`${this.webhookUrl}/webhook/${path}`, {
+		const response = await fetch(`${this.url}/webhook/${path}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),

@@ -20,7 +20,7 @@ import {
 	type ItemJson,
 	type NodeRun,
 } from './n8n-api';
-import { SandboxAdmin } from './platform';
+import { connectOAuth2Credential, oauth2CredentialData, SandboxAdmin } from './platform';
 import { autoGptNode, webhookWorkflow, type CredentialRef } from './workflows';
 
 export interface TestStack extends Stack {
@@ -95,6 +95,20 @@ export function useStack(options: StartStackOptions = {}): () => TestStack {
 }
 
 let counter = 0;
+/** An AutoGPT OAuth2 credential for the sandbox's client, connected through the consent page. */
+export async function connectedOAuth2Credential(
+	stack: TestStack,
+	name: string,
+): Promise<CredentialRef> {
+	const client = await stack.n8n.createCredential(
+		name,
+		'autoGptOAuth2Api',
+		oauth2CredentialData(stack.sandbox),
+	);
+	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
+	return { ...client, type: 'autoGptOAuth2Api' };
+}
+
 export function uniquePath(prefix: string): string {
 	counter += 1;
 	return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;

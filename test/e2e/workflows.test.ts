@@ -6,8 +6,14 @@ import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 
 import type { ItemJson } from './n8n-api';
-import { apiKeyCredentialData, connectOAuth2Credential, oauth2CredentialData } from './platform';
-import { runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
+import { apiKeyCredentialData } from './platform';
+import {
+	connectedOAuth2Credential,
+	runAutoGptNode,
+	runChain,
+	useStack,
+	type TestStack,
+} from './testkit';
 import { agentLocator, autoGptNode, triggerWorkflow, type CredentialRef } from './workflows';
 import { sleep } from './processes';
 
@@ -53,13 +59,7 @@ beforeAll(async () => {
 		apiKeyCredentialData(stack.sandbox),
 	);
 	apiKey = { ...key, type: 'autoGptApi' };
-	const client = await stack.n8n.createCredential(
-		'AutoGPT OAuth2 (sandbox)',
-		'autoGptOAuth2Api',
-		oauth2CredentialData(stack.sandbox),
-	);
-	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
-	oauth = { ...client, type: 'autoGptOAuth2Api' };
+	oauth = await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)');
 });
 
 describe('the package inside n8n', () => {
