@@ -63,8 +63,9 @@ async function main(): Promise<void> {
 	};
 	process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 	try {
+		const booting = Date.now();
 		if (singleProcess) bench = await bootStack();
-		const bootMs = Date.now() - started;
+		const bootMs = Date.now() - booting;
 
 		let wait: Awaited<ReturnType<typeof runExecuteAndWaitBench>> | undefined;
 		if (only.has('1') && bench) {
