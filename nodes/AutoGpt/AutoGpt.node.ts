@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { resourceProperties } from './actions/resources';
 import { router } from './actions/router';
+import { maxResultCharactersProperty, toolDescriptionProperties } from './actions/toolUse';
 import { listSearch, loadOptions } from './methods';
 import { authenticationProperty, credentialChoices } from './transport/authentication';
 
@@ -25,7 +26,12 @@ export class AutoGpt implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialChoices,
-		properties: [authenticationProperty, ...resourceProperties],
+		properties: [
+			...toolDescriptionProperties,
+			authenticationProperty,
+			...resourceProperties,
+			maxResultCharactersProperty,
+		],
 	};
 
 	methods = { listSearch, loadOptions };

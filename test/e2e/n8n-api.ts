@@ -216,16 +216,7 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetchReusingSafely(`${this.url}/types/nodes.json`, {
-			headers: this.cookie ? { cookie: this.cookie } : {},
-		});
-		if (!response.ok)
-			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-		}>;
+		return await this.typesFile('nodes.json');
 	}
 
 	async credentialTypes(): Promise<
@@ -236,21 +227,17 @@ export class N8nClient {
 			properties: Array<{ name: string; [key: string]: unknown }>;
 		}>
 	> {
-		const response = await fetchReusingSafely(`${this.url}/types/credentials.json`, {
+		return await this.typesFile('credentials.json');
+	}
+
+	/** A type description file as the editor loads it (`/types/<file>`). */
+	private async typesFile<T>(file: string): Promise<T> {
+		const response = await fetchReusingSafely(`${this.url}/types/${file}`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)
-			throw new N8nHttpError(
-				'GET',
-				'/types/credentials.json',
-				response.status,
-				await response.text(),
-			);
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			properties: Array<{ name: string }>;
-		}>;
+			throw new N8nHttpError('GET', `/types/${file}`, response.status, await response.text());
+		return (await response.json()) as T;
 	}
 
 	async waitForNodeTypes(types: string[], timeoutMs: number): Promise<void> {

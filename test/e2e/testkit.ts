@@ -20,7 +20,12 @@ import {
 	type ItemJson,
 	type NodeRun,
 } from './n8n-api';
-import { connectOAuth2Credential, oauth2CredentialData, SandboxAdmin } from './platform';
+import {
+	apiKeyCredentialData,
+	connectOAuth2Credential,
+	oauth2CredentialData,
+	SandboxAdmin,
+} from './platform';
 import { autoGptNode, webhookWorkflow, type CredentialRef } from './workflows';
 
 export interface TestStack extends Stack {
@@ -91,6 +96,31 @@ export function useStack(options: StartStackOptions = {}): () => TestStack {
 	return () => {
 		if (!stack) throw new Error('the e2e stack did not start (see the beforeAll error)');
 		return stack;
+	};
+}
+
+/**
+ * The sandbox made ready for suites that run many agents, and both AutoGPT credentials for it (the
+ * OAuth2 one connected). The platform's execute budget (10 a minute) would make a suite wait on
+ * 429s for minutes; the transport's handling of those is proven in the integration tests.
+ */
+export async function prepareAutoGpt(
+	stack: TestStack,
+): Promise<{ apiKey: CredentialRef; oauth: CredentialRef }> {
+	await stack.admin.config({
+		rateLimits: {
+			execute: { perMinute: 600, perHour: 6000 },
+			read: { perMinute: 6000, perHour: 60000 },
+		},
+	});
+	const key = await stack.n8n.createCredential(
+		'AutoGPT API (sandbox)',
+		'autoGptApi',
+		apiKeyCredentialData(stack.sandbox),
+	);
+	return {
+		apiKey: { ...key, type: 'autoGptApi' },
+		oauth: await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)'),
 	};
 }
 

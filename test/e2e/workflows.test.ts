@@ -7,13 +7,7 @@ import { readFileSync } from 'fs';
 
 import type { ItemJson } from './n8n-api';
 import { apiKeyCredentialData } from './platform';
-import {
-	connectedOAuth2Credential,
-	runAutoGptNode,
-	runChain,
-	useStack,
-	type TestStack,
-} from './testkit';
+import { prepareAutoGpt, runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
 import { agentLocator, autoGptNode, triggerWorkflow, type CredentialRef } from './workflows';
 import { sleep } from './processes';
 
@@ -45,21 +39,7 @@ function json(items: ItemJson[]): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
 	stack = stackOf();
-	// The platform's execute budget (10 a minute) would make this suite wait on 429s for minutes;
-	// the transport's handling of those is proven in the integration tests.
-	await stack.admin.config({
-		rateLimits: {
-			execute: { perMinute: 600, perHour: 6000 },
-			read: { perMinute: 6000, perHour: 60000 },
-		},
-	});
-	const key = await stack.n8n.createCredential(
-		'AutoGPT API (sandbox)',
-		'autoGptApi',
-		apiKeyCredentialData(stack.sandbox),
-	);
-	apiKey = { ...key, type: 'autoGptApi' };
-	oauth = await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)');
+	({ apiKey, oauth } = await prepareAutoGpt(stack));
 });
 
 describe('the package inside n8n', () => {

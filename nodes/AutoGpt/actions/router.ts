@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { resources } from './resources';
+import { boundForModel, isToolUse, stillRunningAnswer } from './toolUse';
 import type { OperationResult, WaitingRun } from './types';
 import { AgentRunEnded } from './waiting';
 
@@ -23,10 +24,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!selected) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported`,
+			`The operation "${operation}" of "${resource}" is not supported: choose a Resource and an Operation from their lists`,
 		);
 	}
 	const continueOnFail = this.continueOnFail();
+	const toolUse = isToolUse(this);
 	const run: WaitingRun = { stopped: false, waiting: 0 };
 	// Without Continue On Fail the first failure stops the run; the items it stops fail after it.
 	let firstFailure: ItemError | undefined;
@@ -39,6 +41,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					: await selected.execute.call(this, itemIndex);
 				return { itemIndex, result };
 			} catch (error) {
+				const answer = toolUse ? stillRunningAnswer(error) : undefined;
+				if (answer) return { itemIndex, result: answer };
 				const itemError = withItemIndex(this, error, itemIndex);
 				if (!continueOnFail && !run.stopped) {
 					run.stopped = true;
@@ -69,7 +73,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const results = Array.isArray(outcome.result) ? outcome.result : [outcome.result];
 		for (const json of results) returnData.push({ json, pairedItem });
 	}
-	return [returnData];
+	return [toolUse ? boundForModel(this, returnData) : returnData];
 }
 
 function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
