@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { detail } from './http';
+import { adminBody, detail, type Router, sendEmpty, sendJson } from './http';
 import type { FaultRule } from './state';
 
 export interface FaultRequest {
@@ -189,4 +189,38 @@ function isJson(text: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** `GET|POST|DELETE /_sandbox/faults`, as both sandbox profiles serve them. */
+export function faultRoutes(router: Router, faults: FaultRule[]): void {
+	router
+		.add('GET', '/_sandbox/faults', (_request, response) =>
+			sendJson(
+				response,
+				200,
+				faults.map((rule) => ({
+					id: rule.id,
+					method: rule.method,
+					path: rule.source,
+					remaining: rule.remaining,
+					status: rule.status,
+					body: rule.body,
+					headers: rule.headers,
+					delayMs: rule.delayMs,
+					drop: rule.drop,
+					reset: rule.reset,
+					malformed: rule.malformed,
+					afterRoute: rule.afterRoute,
+				})),
+			),
+		)
+		.add('POST', '/_sandbox/faults', (request, response) => {
+			const rule = parseFault(adminBody(request));
+			faults.push(rule);
+			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
+		})
+		.add('DELETE', '/_sandbox/faults', (_request, response) => {
+			faults.length = 0;
+			sendEmpty(response, 204);
+		});
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { refusalFor } from './availability';
 import { resources } from './resources';
 import { boundForModel, isToolUse, stillRunningAnswer } from './toolUse';
 import type { OperationResult, WaitingRun } from './types';
@@ -27,6 +28,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported: choose a Resource and an Operation from their lists`,
 		);
 	}
+	const refusal = await refusalFor(this, resource, operation);
 	const continueOnFail = this.continueOnFail();
 	const toolUse = isToolUse(this);
 	const run: WaitingRun = { stopped: false, waiting: 0 };
@@ -36,6 +38,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const outcomes = await Promise.all(
 		items.map(async (_item, itemIndex): Promise<Outcome> => {
 			try {
+				if (refusal) throw refusal(itemIndex);
 				const result = selected.waits
 					? await selected.execute.call(this, itemIndex, run)
 					: await selected.execute.call(this, itemIndex);

@@ -8,10 +8,11 @@ import {
 	normalizeStatus,
 } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest, statusCheckFloorMs } from '../transport';
+import { platformRequest, profileOf, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { withRemedy } from '../transport/errors';
 import { executionRecord } from '../transport/schemas';
+import { getGraphExecution } from './execution/agentId';
 import { ExecutionStillRunning } from './stillRunning';
 import { defaultTimeoutSeconds } from './toolUse';
 import type { WaitingRun } from './types';
@@ -70,12 +71,17 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 	};
 }
 
-export function getExecution(
+/** `agentId`: today's platform finds an execution through its agent (graph) ID. */
+export async function getExecution(
 	this: IExecuteFunctions,
 	executionId: string,
 	itemIndex: number,
+	agentId?: string,
 ): Promise<ExecutionRecord> {
-	return platformRequest.call(this, executionRecord, {
+	if ((await profileOf(this)) === 'liveV1') {
+		return await getGraphExecution.call(this, executionId, itemIndex, agentId);
+	}
+	return await platformRequest.call(this, executionRecord, {
 		method: 'GET',
 		path: `/executions/${encodeURIComponent(executionId)}`,
 		action: `Could not get execution ${executionId}`,
@@ -118,8 +124,12 @@ export async function waitForExecution(
 					{ itemIndex, description: remedy },
 				);
 			}
-			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject &
-				ExecutionRecord;
+			const record = (await getExecution.call(
+				this,
+				executionId,
+				itemIndex,
+				agentId,
+			)) as IDataObject & ExecutionRecord;
 			if (agentId && record.agent_id === undefined) record.agent_id = agentId;
 			lastStatus = record.status;
 			if (isTerminalStatus(record.status)) {

@@ -7,14 +7,17 @@ import {
 	AGENT_URL_PATTERN,
 	parseAgentId,
 } from '../../helpers/agentId';
+import { STORE_AGENT_PATTERN } from '../../helpers/graphRef';
 import { parseHttpUrl } from '../../helpers/httpUrl';
 import { simplifyExecution } from '../../helpers/simplify';
-import { platformRequest } from '../../transport';
+import { platformRequest, profileOf } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
 import { idempotencyKeyOption, readIdempotencyKey } from '../idempotencyKey';
+import { inputProperties } from '../inputs';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
+import { agentVersionField, executeGraph, refuseStoreAgent } from './graph';
 
 const properties: INodeProperties[] = [
 	{
@@ -53,56 +56,29 @@ const properties: INodeProperties[] = [
 				],
 				extractValue: { type: 'regex', regex: AGENT_URL_EXTRACT },
 			},
-		],
-	},
-	{
-		displayName: 'Define Inputs',
-		name: 'inputSource',
-		type: 'options',
-		default: 'fields',
-		options: [
-			{ name: 'Using Fields Below', value: 'fields' },
-			{ name: 'Using JSON', value: 'json' },
-		],
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputFields',
-		type: 'fixedCollection',
-		placeholder: 'Add Input',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: { show: { inputSource: ['fields'] } },
-		options: [
 			{
-				displayName: 'Input',
-				name: 'input',
-				values: [
+				displayName: 'By Store Agent',
+				name: 'store',
+				type: 'string',
+				placeholder: 'e.g. creator/agent-name',
+				validation: [
 					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						description: 'Name of the agent input, as shown in the AutoGPT builder',
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
+						type: 'regex',
+						properties: {
+							regex: STORE_AGENT_PATTERN,
+							errorMessage:
+								'Write the store agent as creator/agent-name, or paste its store address',
+						},
 					},
 				],
 			},
 		],
 	},
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputsJson',
-		type: 'json',
-		default: '{}',
-		displayOptions: { show: { inputSource: ['json'] } },
-		description: 'An object mapping each agent input name to its value',
-	},
+	agentVersionField,
+	...inputProperties({
+		name: 'Name of the agent input, as shown in the AutoGPT builder',
+		json: 'An object mapping each agent input name to its value',
+	}),
 	{
 		displayName: 'Grant Names or IDs',
 		name: 'grantIds',
@@ -154,7 +130,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+export function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const source = this.getNodeParameter('inputSource', itemIndex) as string;
 	if (source === 'fields') {
 		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{
@@ -235,6 +211,10 @@ function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | un
 export const waits = true;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: WaitingRun) {
+	if ((await profileOf(this)) === 'liveV1') {
+		return await executeGraph.call(this, itemIndex, run, readInputs.call(this, itemIndex));
+	}
+	refuseStoreAgent(this, itemIndex);
 	const agentValue = this.getNodeParameter('agent', itemIndex, '', {
 		extractValue: true,
 	}) as string;
