@@ -186,6 +186,8 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 					delayMs: rule.delayMs,
 					drop: rule.drop,
 					malformed: rule.malformed,
+					delivery: rule.delivery,
+					event: rule.event,
 				})),
 			),
 		)

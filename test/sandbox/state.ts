@@ -172,6 +172,9 @@ export interface FaultRule {
 	delayMs: number;
 	drop: boolean;
 	malformed: boolean;
+	/** Acts on outgoing deliveries (matched by their URL's path and event), not on requests. */
+	delivery: boolean;
+	event: string | null;
 }
 
 export class SandboxState {
