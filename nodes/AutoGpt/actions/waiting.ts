@@ -8,7 +8,7 @@ import {
 	normalizeStatus,
 } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest, statusCheckFloorMs } from '../transport';
+import { type PlatformContext, platformRequest, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { executionRecord } from '../transport/schemas';
 import type { WaitingRun } from './types';
@@ -69,7 +69,7 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 }
 
 export function getExecution(
-	this: IExecuteFunctions,
+	this: PlatformContext,
 	executionId: string,
 	itemIndex: number,
 ): Promise<ExecutionRecord> {
@@ -131,9 +131,20 @@ export async function waitForExecution(
 	} finally {
 		run.waiting--;
 	}
-	throw new NodeOperationError(
-		this.getNode(),
-		`Execution ${executionId} did not finish within ${settings.timeoutSeconds} seconds (last status: ${lastStatus})`,
+	throw timeoutError(this.getNode(), executionId, itemIndex, settings.timeoutSeconds, lastStatus);
+}
+
+/** The error of a run that had not ended when the Timeout was reached (both Wait Modes). */
+export function timeoutError(
+	node: INode,
+	executionId: string,
+	itemIndex: number,
+	timeoutSeconds: number,
+	lastStatus: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`Execution ${executionId} did not finish within ${timeoutSeconds} seconds (last status: ${lastStatus})`,
 		{
 			itemIndex,
 			description:

@@ -7,7 +7,7 @@ import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
 import { replayGuardFor } from './verification/replayGuard';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
-import { verifyDelivery } from './verification/verifyDelivery';
+import { verifyDelivery, type DeliveryRequest } from './verification/verifyDelivery';
 
 function headerOf(value: string | string[] | undefined): string | undefined {
 	// a repeated header is not something the platform sends; refuse to pick one
@@ -51,29 +51,32 @@ export function deliveryItem(delivery: Delivery): IDataObject {
 	return item;
 }
 
-export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request = this.getRequestObject();
-	const response = this.getResponseObject();
+/** The body bytes and the two headers a delivery is verified by (also Wait Mode "Webhook"'s calls). */
+export async function deliveryRequest(context: IWebhookFunctions): Promise<DeliveryRequest> {
+	const request = context.getRequestObject();
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		await request.readRawBody();
 	}
+	return {
+		rawBody: request.rawBody,
+		signatureHeader: headerOf(request.headers['x-webhook-signature']),
+		timestampHeader: headerOf(request.headers['x-webhook-timestamp']),
+	};
+}
+
+export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const response = this.getResponseObject();
+	const request = await deliveryRequest(this);
 
 	const options = this.getNodeParameter('options', {}) as { timestampTolerance?: number };
 	const toleranceSeconds = options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS;
 	const secret = await signingSecret(this);
-	const verdict = verifyDelivery(
-		{
-			rawBody: request.rawBody,
-			signatureHeader: headerOf(request.headers['x-webhook-signature']),
-			timestampHeader: headerOf(request.headers['x-webhook-timestamp']),
-		},
-		{
-			secret,
-			toleranceSeconds,
-			nowMs: Date.now(),
-			replayGuard: replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`),
-		},
-	);
+	const verdict = verifyDelivery(request, {
+		secret,
+		toleranceSeconds,
+		nowMs: Date.now(),
+		replayGuard: replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`),
+	});
 
 	if (!verdict.accepted) {
 		response.status(verdict.status).json({ error: verdict.reason });
