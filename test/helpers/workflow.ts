@@ -189,6 +189,9 @@ export function oauthCredentials(options: {
 
 export interface RunResult {
 	run: IRun;
+	/** What the run was made of, to resume it (Wait Mode "Webhook"). */
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
 	/** Output items of the AutoGPT node (first run, first output). */
 	items: INodeExecutionData[];
 	/** The node's error when the run failed. */
@@ -243,19 +246,7 @@ export async function runAutoGpt(options: {
 		active: false,
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', {
-		id: 'test',
-		name: 'test',
-		nodes,
-		connections,
-		active: false,
-		settings: {},
-	} as never);
-	let resolveRun: (run: IRun) => void = () => {};
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 	const additionalData = {
-		hooks,
 		credentialsHelper: options.credentials,
 		currentNodeParameters: undefined,
 		executionId: '1',
@@ -284,10 +275,37 @@ export async function runAutoGpt(options: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
+	return await continueRun(workflow, additionalData, runExecutionData);
+}
+
+/** Runs (or resumes) `runExecutionData` to its end, or to the point where it waits. */
+export async function continueRun(
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	runExecutionData: IRunExecutionData,
+): Promise<RunResult> {
+	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+		id: 'test',
+		name: 'test',
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		settings: {},
+	} as never);
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+	additionalData.hooks = hooks;
 	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	await execute.processRunExecutionData(workflow);
 	const run = await finished;
 	const nodeRun = run.data.resultData.runData.AutoGPT?.[0];
 	const error = (nodeRun?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { run, items: nodeRun?.data?.main?.[0] ?? [], error: error ?? undefined };
+	return {
+		run,
+		workflow,
+		additionalData,
+		items: nodeRun?.data?.main?.[0] ?? [],
+		error: error ?? undefined,
+	};
 }

@@ -14,6 +14,7 @@ import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
+import { callbackWaitOf, waitModeProperty } from './webhookWait';
 
 const properties: INodeProperties[] = [
 	{
@@ -119,6 +120,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. https://n8n.example.com/webhook/…',
 		description:
 			"Where AutoGPT sends this execution's events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client's webhook domains.",
+		displayOptions: { hide: { waitMode: ['webhook'] } },
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -127,6 +129,10 @@ const properties: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
+	},
+	{
+		...waitModeProperty,
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
 		...simplifyField,
@@ -139,7 +145,12 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { waitForCompletion: [true] } },
-		options: waitOptions,
+		// No status checks in Wait Mode "Webhook": AutoGPT calls back.
+		options: waitOptions.map((option) =>
+			option.name === 'pollInterval'
+				? { ...option, displayOptions: { hide: { '/waitMode': ['webhook'] } } }
+				: option,
+		),
 	},
 ];
 
@@ -235,9 +246,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 	const grantIds = readGrantIds.call(this, itemIndex);
 	if (grantIds) body.grant_ids = grantIds;
 	const webhookUrl = readWebhookUrl.call(this, itemIndex);
-	if (webhookUrl) body.webhook_url = webhookUrl;
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitSettings = wait ? readWaitSettings(this, itemIndex) : undefined;
+	// Wait Mode "Webhook": AutoGPT calls this execution's resume URL back (webhookWait.ts).
+	const callback = waitSettings ? callbackWaitOf(this) : undefined;
+	if (callback) body.webhook_url = callback.url;
+	else if (webhookUrl) body.webhook_url = webhookUrl;
 
 	const started = await platformRequest.call(this, executeAnswer, {
 		method: 'POST',
@@ -246,8 +260,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		body,
 		itemIndex,
 		idempotent: false,
+		hints: callback?.hints,
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
+	if (callback) {
+		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+		callback.await(itemIndex, started.execution_id, agent.agentId, waitSettings, simplify);
+		return { ...started, agent_id: agent.agentId };
+	}
 
 	const record = await waitForExecution.call(
 		this,
