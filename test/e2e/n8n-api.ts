@@ -1,7 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -199,16 +199,29 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/nodes.json`, {
-			headers: this.cookie ? { cookie: this.cookie } : {},
-		});
-		if (!response.ok)
-			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-		}>;
+		// Several megabytes; on a busy machine n8n sometimes closes the socket midway: read it again.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const response = await fetch(`${this.url}/types/nodes.json`, {
+					headers: this.cookie ? { cookie: this.cookie } : {},
+				});
+				if (!response.ok)
+					throw new N8nHttpError(
+						'GET',
+						'/types/nodes.json',
+						response.status,
+						await response.text(),
+					);
+				return (await response.json()) as Array<{
+					name: string;
+					displayName: string;
+					version: number | number[];
+				}>;
+			} catch (error) {
+				if (error instanceof N8nHttpError || attempt >= 3) throw error;
+				await sleep(1000);
+			}
+		}
 	}
 
 	async credentialTypes(): Promise<
