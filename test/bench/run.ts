@@ -13,6 +13,7 @@ import { fmt, log } from './report';
 import { bootStack, type BenchStack } from './stack';
 import { runTriggerBench } from './trigger';
 import { runVerificationBench } from './verification';
+import { runWebhookWaitBench } from './webhookWait';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -29,8 +30,10 @@ async function main(): Promise<void> {
 		`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`,
 	);
 
-	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four.
-	const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4').split(',').map((part) => part.trim()));
+	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all five.
+	const only = new Set(
+		(process.env.BENCH_ONLY ?? '1,2,3,4,5').split(',').map((part) => part.trim()),
+	);
 
 	// In process first, while nothing else of ours runs.
 	let verification: ReturnType<typeof runVerificationBench> | undefined;
@@ -64,7 +67,14 @@ async function main(): Promise<void> {
 			process.stdout.write(`${large.text}\n`);
 		}
 
-		// Last: the trigger's subscription would not survive the sandbox resets of 1 and 4.
+		let webhookWait: Awaited<ReturnType<typeof runWebhookWaitBench>> | undefined;
+		if (only.has('5')) {
+			log('5. Wait Mode: Poll against Webhook');
+			webhookWait = await runWebhookWaitBench(bench);
+			process.stdout.write(`${webhookWait.text}\n`);
+		}
+
+		// Last: the trigger's subscription would not survive the sandbox resets of 1, 4 and 5.
 		let trigger: Awaited<ReturnType<typeof runTriggerBench>> | undefined;
 		if (only.has('2')) {
 			log('2. trigger throughput');
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
 
 		const variant = (setting: string, way: string) =>
 			wait?.result.variants.find((v) => v.setting === setting && v.way.startsWith(way));
+		const waitMode = (mode: string) => webhookWait?.result.modes.find((m) => m.mode === mode);
 		const ratios = {
 			wait_vs_ideal: variant('default', 'AutoGPT')?.vsIdeal,
 			wait_vs_ideal_loose: variant('loose', 'AutoGPT')?.vsIdeal,
@@ -92,6 +103,10 @@ async function main(): Promise<void> {
 			verify_overhead_canonical_1mb: verification?.result.overheadCanonical1mb,
 			memory_vs_http: large?.result.memoryVsHttp,
 			peak_rss_vs_http: large?.result.peakVsHttp,
+			poll_wait_vs_ideal_100: waitMode('poll')?.vsIdeal,
+			poll_reads_per_item: waitMode('poll')?.readsPerItem,
+			webhook_wait_vs_ideal: waitMode('webhook')?.vsIdeal,
+			webhook_reads_per_item: waitMode('webhook')?.readsPerItem,
 		};
 		const totalMs = Date.now() - started;
 		mkdirSync(RESULTS_DIR, { recursive: true });
@@ -111,6 +126,7 @@ async function main(): Promise<void> {
 					trigger: trigger?.result,
 					verification: verification?.result,
 					largeOutput: large?.result,
+					webhookWait: webhookWait?.result,
 				},
 				null,
 				2,

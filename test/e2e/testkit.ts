@@ -20,7 +20,12 @@ import {
 	type ItemJson,
 	type NodeRun,
 } from './n8n-api';
-import { SandboxAdmin } from './platform';
+import {
+	apiKeyCredentialData,
+	connectOAuth2Credential,
+	oauth2CredentialData,
+	SandboxAdmin,
+} from './platform';
 import { autoGptNode, webhookWorkflow, type CredentialRef } from './workflows';
 
 export interface TestStack extends Stack {
@@ -80,6 +85,37 @@ export function useStack(options: StartStackOptions = {}): () => TestStack {
 	return () => {
 		if (!stack) throw new Error('the e2e stack did not start (see the beforeAll error)');
 		return stack;
+	};
+}
+
+/**
+ * What the workflow tests start from: the sandbox's limits loosened (its execute budget, 10 a
+ * minute, would make a suite wait on 429s for minutes; the transport's handling of those is proven
+ * in the integration tests and the bench), an API-key credential and a connected OAuth2 one.
+ */
+export async function credentialsForTests(
+	stack: TestStack,
+): Promise<{ oauth: CredentialRef; apiKey: CredentialRef }> {
+	await stack.admin.config({
+		rateLimits: {
+			execute: { perMinute: 600, perHour: 6000 },
+			read: { perMinute: 6000, perHour: 60000 },
+		},
+	});
+	const key = await stack.n8n.createCredential(
+		'AutoGPT API (sandbox)',
+		'autoGptApi',
+		apiKeyCredentialData(stack.sandbox),
+	);
+	const client = await stack.n8n.createCredential(
+		'AutoGPT OAuth2 (sandbox)',
+		'autoGptOAuth2Api',
+		oauth2CredentialData(stack.sandbox),
+	);
+	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
+	return {
+		oauth: { ...client, type: 'autoGptOAuth2Api' },
+		apiKey: { ...key, type: 'autoGptApi' },
 	};
 }
 

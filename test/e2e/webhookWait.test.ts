@@ -3,15 +3,22 @@
 // Every outcome is compared with Poll mode's for the same agents.
 import type { Execution, ItemJson } from './n8n-api';
 import { nodeError, nodeOutput } from './n8n-api';
-import {
-	apiKeyCredentialData,
-	connectOAuth2Credential,
-	oauth2CredentialData,
-	type SandboxDelivery,
-} from './platform';
+import type { SandboxDelivery } from './platform';
 import { sleep } from './processes';
-import { runAutoGptNode, uniquePath, useStack, type TestStack } from './testkit';
-import { agentLocator, autoGptNode, webhookWorkflow, type CredentialRef } from './workflows';
+import {
+	credentialsForTests,
+	runAutoGptNode,
+	uniquePath,
+	useStack,
+	type TestStack,
+} from './testkit';
+import {
+	agentLocator,
+	autoGptNode,
+	executeAgentParameters,
+	webhookWorkflow,
+	type CredentialRef,
+} from './workflows';
 
 // The restart test waits for n8n to stop and start again on a busy machine.
 jest.setTimeout(600_000);
@@ -29,17 +36,11 @@ function execute(
 	extra: Record<string, unknown> = {},
 	options: Record<string, unknown> = {},
 ): Record<string, unknown> {
-	return {
-		resource: 'agent',
-		operation: 'execute',
-		agent: agentLocator(agentId),
-		inputSource: 'json',
-		inputsJson: '={{ JSON.stringify($json.inputs) }}',
-		waitForCompletion: true,
+	return executeAgentParameters(agentId, {
 		waitMode,
 		options: { timeout: 120, ...(waitMode === 'poll' ? { pollInterval: 0.5 } : {}), ...options },
 		...extra,
-	};
+	});
 }
 
 /** The items without what differs between two runs of the same agents (the run's own identity). */
@@ -134,27 +135,7 @@ function startedExecutions(execution: Execution): string[] {
 
 beforeAll(async () => {
 	stack = stackOf();
-	// The platform's execute budget (10 a minute) would make the suite wait on 429s for minutes;
-	// the bench runs Webhook mode under the default limits.
-	await stack.admin.config({
-		rateLimits: {
-			execute: { perMinute: 600, perHour: 6000 },
-			read: { perMinute: 6000, perHour: 60000 },
-		},
-	});
-	const client = await stack.n8n.createCredential(
-		'AutoGPT OAuth2 (sandbox)',
-		'autoGptOAuth2Api',
-		oauth2CredentialData(stack.sandbox),
-	);
-	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
-	oauth = { ...client, type: 'autoGptOAuth2Api' };
-	const key = await stack.n8n.createCredential(
-		'AutoGPT API (sandbox)',
-		'autoGptApi',
-		apiKeyCredentialData(stack.sandbox),
-	);
-	apiKey = { ...key, type: 'autoGptApi' };
+	({ oauth, apiKey } = await credentialsForTests(stack));
 });
 
 const fiveItems = [3, 1, 4, 1, 5].map((seconds, n) => ({ inputs: { seconds, n, topic: `t${n}` } }));

@@ -6,9 +6,14 @@ import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 
 import type { ItemJson } from './n8n-api';
-import { apiKeyCredentialData, connectOAuth2Credential, oauth2CredentialData } from './platform';
-import { runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
-import { agentLocator, autoGptNode, triggerWorkflow, type CredentialRef } from './workflows';
+import { apiKeyCredentialData } from './platform';
+import { credentialsForTests, runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
+import {
+	autoGptNode,
+	executeAgentParameters,
+	triggerWorkflow,
+	type CredentialRef,
+} from './workflows';
 import { sleep } from './processes';
 
 jest.setTimeout(120_000);
@@ -21,16 +26,7 @@ let apiKey: CredentialRef;
 const FAST = { pollInterval: 0.5, timeout: 90 };
 
 function execute(agentId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		resource: 'agent',
-		operation: 'execute',
-		agent: agentLocator(agentId),
-		inputSource: 'json',
-		inputsJson: '={{ JSON.stringify($json.inputs) }}',
-		waitForCompletion: true,
-		options: FAST,
-		...extra,
-	};
+	return executeAgentParameters(agentId, { options: FAST, ...extra });
 }
 
 function json(items: ItemJson[]): Array<Record<string, unknown>> {
@@ -39,27 +35,7 @@ function json(items: ItemJson[]): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
 	stack = stackOf();
-	// The platform's execute budget (10 a minute) would make this suite wait on 429s for minutes;
-	// the transport's handling of those is proven in the integration tests.
-	await stack.admin.config({
-		rateLimits: {
-			execute: { perMinute: 600, perHour: 6000 },
-			read: { perMinute: 6000, perHour: 60000 },
-		},
-	});
-	const key = await stack.n8n.createCredential(
-		'AutoGPT API (sandbox)',
-		'autoGptApi',
-		apiKeyCredentialData(stack.sandbox),
-	);
-	apiKey = { ...key, type: 'autoGptApi' };
-	const client = await stack.n8n.createCredential(
-		'AutoGPT OAuth2 (sandbox)',
-		'autoGptOAuth2Api',
-		oauth2CredentialData(stack.sandbox),
-	);
-	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
-	oauth = { ...client, type: 'autoGptOAuth2Api' };
+	({ oauth, apiKey } = await credentialsForTests(stack));
 });
 
 describe('the package inside n8n', () => {

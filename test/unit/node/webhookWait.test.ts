@@ -119,6 +119,16 @@ const failed = (topic: string) =>
 		error: `no luck with ${topic}`,
 	});
 
+/** A status read of a completed run, as the platform answers it. */
+const fullRecord = (topic: string) => ({
+	execution_id: `ex-${topic}`,
+	status: 'COMPLETED',
+	started_at: '2026-01-01T00:00:00+00:00',
+	completed_at: '2026-01-01T00:00:01+00:00',
+	outputs: { topic: [topic] },
+	error: null,
+});
+
 async function waitFor(waiting: WaitingExecution, delivery: ReturnType<typeof call>) {
 	return await waiting.call(delivery.body, delivery.headers);
 }
@@ -222,18 +232,8 @@ describe('calls to the resume URL', () => {
 
 		// Poll mode, same answers from status reads.
 		platformStarts();
-		for (const topic of topics) {
-			nock(API)
-				.get(`/executions/ex-${topic}`)
-				.reply(200, {
-					execution_id: `ex-${topic}`,
-					status: 'COMPLETED',
-					started_at: '2026-01-01T00:00:00+00:00',
-					completed_at: '2026-01-01T00:00:01+00:00',
-					outputs: { topic: [topic] },
-					error: null,
-				});
-		}
+		for (const topic of topics)
+			nock(API).get(`/executions/ex-${topic}`).reply(200, fullRecord(topic));
 		const poll = await runAutoGpt({
 			credentials: oauth(),
 			parameters: parameters({ waitMode: 'poll' }, { pollInterval: 0.25 }),
@@ -315,17 +315,7 @@ describe('calls to the resume URL', () => {
 	test('Simplify off: one status read per run, when its completion arrives, for the full record', async () => {
 		const { waiting } = await startWaiting({ simplify: false });
 		const reads = topics.map((topic) =>
-			nock(API)
-				.get(`/executions/ex-${topic}`)
-				.once()
-				.reply(200, {
-					execution_id: `ex-${topic}`,
-					status: 'COMPLETED',
-					started_at: '2026-01-01T00:00:00+00:00',
-					completed_at: '2026-01-01T00:00:01+00:00',
-					outputs: { topic: [topic] },
-					error: null,
-				}),
+			nock(API).get(`/executions/ex-${topic}`).once().reply(200, fullRecord(topic)),
 		);
 		await waitFor(waiting, completed('a'));
 		expect(reads[0].isDone()).toBe(true);
