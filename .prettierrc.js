@@ -48,4 +48,10 @@ module.exports = {
 	 * https://prettier.io/docs/en/options.html#print-width
 	 */
 	printWidth: 100,
+
+	/**
+	 * npm writes package-lock.json with the indentation it finds in package.json: two spaces, as npm
+	 * itself writes them, so that `npm install` leaves both files as committed.
+	 */
+	overrides: [{ files: ['package.json'], options: { useTabs: false, tabWidth: 2 } }],
 };

@@ -17,12 +17,15 @@ module.exports = {
 		{
 			displayName: 'unit',
 			testEnvironment: 'node',
+			// Safety nets, not measurements: generous enough for a 2-core machine running other work.
+			testTimeout: 60_000,
 			transform,
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 		},
 		{
 			displayName: 'integration',
 			testEnvironment: 'node',
+			testTimeout: 180_000,
 			transform,
 			testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'],
 			testPathIgnorePatterns: notBrowser,
@@ -37,6 +40,7 @@ module.exports = {
 		{
 			displayName: 'browser',
 			testEnvironment: 'node',
+			testTimeout: 300_000,
 			transform,
 			globalSetup: '<rootDir>/test/setup/chromium.ts',
 			testMatch: browserTests,

@@ -29,6 +29,10 @@ export class WaitingExecution {
 		this.saved = JSON.stringify(waited.run.data);
 	}
 
+	get executionId(): string {
+		return String(this.waited.additionalData.executionId);
+	}
+
 	get waitTill(): Date {
 		return this.waited.run.waitTill as Date;
 	}
@@ -76,7 +80,6 @@ export class WaitingExecution {
 			...this.waited.additionalData,
 			httpRequest: request,
 			httpResponse: response,
-			executionId: '1',
 		} as unknown as IWorkflowExecuteAdditionalData;
 		const webhookData = {
 			httpMethod: 'POST',

@@ -203,16 +203,23 @@ export interface RunResult {
 	};
 }
 
+let executionCount = 0;
+
 /**
  * Runs Items → AutoGPT. `parameters` are the AutoGPT node's parameters; `inputItems` the items
- * it receives; `authentication` picks the credential.
+ * it receives; `authentication` picks the credential. Each run is a new n8n execution (its own
+ * execution ID, as in n8n) unless `executionId` names one; `node` adds node settings such as
+ * `retryOnFail`.
  */
 export async function runAutoGpt(options: {
 	parameters: IDataObject;
 	inputItems?: IDataObject[];
 	credentials: TestCredentialsHelper;
 	continueOnFail?: boolean;
+	executionId?: string;
+	node?: Partial<INode>;
 }): Promise<RunResult> {
+	const executionId = options.executionId ?? `test-${++executionCount}`;
 	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
 	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
 	const nodes: INode[] = [
@@ -233,6 +240,7 @@ export async function runAutoGpt(options: {
 			parameters: { authentication, ...options.parameters },
 			credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...options.node,
 		},
 	];
 	const connections: IConnections = {
@@ -249,7 +257,7 @@ export async function runAutoGpt(options: {
 	const additionalData = {
 		credentialsHelper: options.credentials,
 		currentNodeParameters: undefined,
-		executionId: '1',
+		executionId,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
 		webhookBaseUrl: 'http://localhost:5678/webhook',
@@ -284,7 +292,7 @@ export async function continueRun(
 	additionalData: IWorkflowExecuteAdditionalData,
 	runExecutionData: IRunExecutionData,
 ): Promise<RunResult> {
-	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+	const hooks = new ExecutionLifecycleHooks('manual', String(additionalData.executionId), {
 		id: 'test',
 		name: 'test',
 		nodes: Object.values(workflow.nodes),

@@ -29,8 +29,6 @@ const executions = async () =>
 		status: string;
 	}>;
 
-jest.setTimeout(30_000);
-
 beforeAll(async () => {
 	// Unlimited: these tests are about behaviour; the rate budget has its own tests.
 	const unlimited = { perMinute: 0, perHour: 0 };
@@ -245,32 +243,6 @@ test('faults on GET while waiting are retried', async () => {
 	});
 	expect(result.error).toBeUndefined();
 	expect(result.items[0].json.outputs).toEqual({ a: 1 });
-});
-
-test('a dropped connection on execute is not repeated: no second run', async () => {
-	await admin(sandbox, 'POST', 'faults', {
-		method: 'POST',
-		path: '/execute$',
-		count: 1,
-		drop: true,
-	});
-	const result = await runAutoGpt({
-		credentials: apiKey(),
-		parameters: execute('echo'),
-		inputItems: [{ a: 1 }],
-	});
-	expect(result.error?.message).toBe(
-		`Could not start agent ${sandbox.info.agents.echo}: no answer from AutoGPT (the connection was dropped)`,
-	);
-	expect(result.error?.description).toMatch(/may have started/);
-	const requests = (await admin(sandbox, 'GET', 'requests')).json as Array<{
-		method: string;
-		path: string;
-	}>;
-	expect(
-		requests.filter((request) => request.method === 'POST' && request.path.endsWith('/execute')),
-	).toHaveLength(1);
-	expect((await executions()).length).toBeLessThanOrEqual(1);
 });
 
 test('webhook_url with an API key is refused in the platform words', async () => {

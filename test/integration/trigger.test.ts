@@ -10,8 +10,6 @@ import { apiKeyCredentials, oauthCredentials, TestCredentialsHelper } from '../h
 import { signatureHeaderFor } from '../../nodes/AutoGpt/trigger/verification/signature';
 import { startTriggerHarness, type TriggerHarness } from '../unit/trigger/support/triggerHarness';
 
-jest.setTimeout(30_000);
-
 interface AdminSubscription {
 	id: string;
 	url: string;

@@ -1,9 +1,11 @@
 // (Test code: it runs in jest on Node and drives n8n from outside, never inside n8n.)
-// 2. Platform faults injected in the sandbox while the AutoGPT node runs agents (and, for the one
-// fault the sandbox cannot play, an execute that ran but whose answer was lost: a proxy).
+// 2. Platform faults injected in the sandbox while the AutoGPT node runs agents: on a platform that
+// stores idempotency keys an execute whose answer was lost, replaced or late is sent again under
+// its key and runs once; on one that does not (a second sandbox, configured as the reference
+// design, and a platform URL n8n has not yet seen echo a key, behind a proxy) it is never repeated.
 import { randomUUID } from 'crypto';
 
-import { type Execution, nodeError, nodeOutput } from '../e2e/n8n-api';
+import { type Execution, nodeError, nodeOutput, nodeRuns } from '../e2e/n8n-api';
 import {
 	apiKeyCredentialData,
 	connectOAuth2Credential,
@@ -11,10 +13,12 @@ import {
 } from '../e2e/platform';
 import { sleep } from '../e2e/processes';
 import { triggerWorkflow, type CredentialRef } from '../e2e/workflows';
+import { type Sandbox, startSandbox } from '../sandbox/server';
 import { LostAnswerProxy } from './proxy';
 import {
 	completedPayload,
 	executeWorkflow,
+	Platform,
 	post,
 	rssMiB,
 	settleExecutionCount,
@@ -49,7 +53,13 @@ export function platformFaults(suite: ReliabilitySuite): void {
 		/** Agent runs in the sandbox per input n. */
 		runsPerInput: number[];
 		/** Requests the sandbox saw during the run. */
-		requests: Array<{ method: string; path: string; status: number; fault?: boolean }>;
+		requests: Array<{
+			method: string;
+			path: string;
+			status: number;
+			fault?: boolean;
+			idempotency_key?: string | null;
+		}>;
 	}
 
 	const workflows = new Map<string, { id: string; path: string }>();
@@ -58,28 +68,38 @@ export function platformFaults(suite: ReliabilitySuite): void {
 		key: string,
 		credential: CredentialRef,
 		agent: 'echo' | 'slow',
+		node: Record<string, unknown> = {},
 	): Promise<{ id: string; path: string }> {
 		const known = workflows.get(key);
 		if (known) return known;
 		const path = `reliability-${key}-${randomUUID().slice(0, 8)}`;
-		const created = await suite.h.n8n.createWorkflow(
-			executeWorkflow(`Reliability: ${key}`, path, credential, suite.h.platform.info.agents[agent]),
+		const workflow = executeWorkflow(
+			`Reliability: ${key}`,
+			path,
+			credential,
+			suite.h.platform.info.agents[agent],
 		);
+		Object.assign(workflow.nodes.find((entry) => entry.name === 'Run Agent')!, node);
+		const created = await suite.h.n8n.createWorkflow(workflow);
 		await suite.h.n8n.activateWorkflow(created.id);
 		const entry = { id: created.id, path };
 		workflows.set(key, entry);
 		return entry;
 	}
 
-	/** Runs the workflow with `count` items, each a fresh input n, and reads back what happened. */
+	/**
+	 * Runs the workflow with `count` items, each a fresh input n, and reads back what happened on
+	 * `platform` (the suite's sandbox unless told).
+	 */
 	async function runAgents(
 		workflow: { id: string; path: string },
 		count: number,
 		settleMs = 0,
 		timeoutMs = 180_000,
+		platform: Platform = suite.h.platform,
 	): Promise<RunResult> {
 		const inputs = Array.from({ length: count }, () => nextInput++);
-		await suite.h.platform.call('DELETE', 'requests');
+		await platform.call('DELETE', 'requests');
 		const started = Date.now();
 		const { execution } = await suite.h.n8n.runWebhookWorkflow(
 			workflow.id,
@@ -89,9 +109,9 @@ export function platformFaults(suite: ReliabilitySuite): void {
 		);
 		const ms = Date.now() - started;
 		if (settleMs) await sleep(settleMs);
-		const runs = await suite.h.platform.executions();
+		const runs = await platform.executions();
 		const runsPerInput = inputs.map((n) => runs.filter((run) => run.inputs?.n === n).length);
-		const requests = (await suite.h.platform.requests()) as RunResult['requests'];
+		const requests = (await platform.requests()) as RunResult['requests'];
 		const nodeErr = nodeError(execution, 'Run Agent');
 		const topError = execution.data?.resultData.error;
 		const error = nodeErr ?? topError;
@@ -132,16 +152,49 @@ export function platformFaults(suite: ReliabilitySuite): void {
 	const EXECUTE = /\/executions\/agents\/[^/]+\/execute$/;
 	const GET_EXECUTION = /\/executions\/[0-9a-f-]{36}$/;
 
+	/** A second platform, as the reference design: it neither stores nor echoes idempotency keys. */
+	let keyless: { sandbox: Sandbox; platform: Platform; credential: CredentialRef } | undefined;
+	async function keylessPlatform() {
+		if (keyless) return keyless;
+		const unlimited = { perMinute: 0, perHour: 0 };
+		const sandbox = await startSandbox({
+			config: {
+				idempotencyKeys: 'ignore',
+				rateLimits: { execute: unlimited, read: unlimited, oauth: { perMinute: 0 } },
+			},
+		});
+		ledger.remember('AutoGPT API key', sandbox.info.apiKey);
+		const created = await suite.h.n8n.createCredential(
+			'AutoGPT API (a platform without idempotency keys)',
+			'autoGptApi',
+			apiKeyCredentialData(sandbox.info),
+		);
+		keyless = {
+			sandbox,
+			platform: new Platform(sandbox.info),
+			credential: { ...created, type: 'autoGptApi' },
+		};
+		return keyless;
+	}
+
+	/** `keyed`: the execute carried a key to a platform that stores keys, so no item may fail. */
 	function recordFault(
 		row: Omit<FaultRow, 'runs'>,
 		result: RunResult,
 		expectRuns: 'one each' | 'at most one',
+		keyed = false,
 	): void {
 		const doubled = result.runsPerInput.filter((runs) => runs > 1).length;
 		const missing =
 			expectRuns === 'one each' ? result.runsPerInput.filter((runs) => runs === 0).length : 0;
 		ledger.figures.duplicateRuns += doubled;
 		ledger.figures.lostDeliveries += missing;
+		if (keyed) {
+			ledger.figures.duplicateRunsWithKeys += doubled;
+			ledger.figures.ambiguousErrorsWithKeys += result.error
+				? result.inputs.length - result.outputs.length
+				: 0;
+		}
 		faultRows.push({
 			...row,
 			runs: `${result.runsPerInput.join(',')} (items ${result.inputs.length})`,
@@ -210,16 +263,132 @@ export function platformFaults(suite: ReliabilitySuite): void {
 			expect(result.ms).toBeGreaterThanOrEqual(30_000);
 		});
 
-		test('a dropped connection on execute: not repeated, no second run, the error says the run may have started', async () => {
-			const workflow = await executeAgentWorkflow('echo-key', suite.apiKey, 'echo');
+		/**
+		 * One keyed scenario on the suite's sandbox, which stores keys: `fault` plays after the run
+		 * started; every item must come out once, from one run.
+		 */
+		let keyEchoSeen = false;
+		async function keyedFault(
+			scenario: string,
+			injected: string,
+			fault: Record<string, unknown>,
+			options: { items?: number; workflowKey?: string; node?: Record<string, unknown> } = {},
+		) {
+			const workflow = await executeAgentWorkflow(
+				options.workflowKey ?? 'echo-key',
+				suite.apiKey,
+				'echo',
+				options.node,
+			);
+			// n8n trusts a retry only after this platform has echoed a key: one plain run first.
+			if (!keyEchoSeen) {
+				expect(outputsComplete(await runAgents(workflow, 1))).toBe(true);
+				keyEchoSeen = true;
+			}
+			if (Object.keys(fault).length > 0)
+				await suite.h.platform.addFault({
+					method: 'POST',
+					path: EXECUTE.source,
+					count: 1,
+					...fault,
+				});
+			const result = await runAgents(workflow, options.items ?? 1);
+			await suite.h.platform.clearFaults();
+			const executes = requestsTo(result, 'POST', EXECUTE);
+			const codes = executes.map((request) => request.status).join(' ');
+			const ok = outputsComplete(result) && result.runsPerInput.every((runs) => runs === 1);
+			recordFault(
+				{
+					scenario,
+					injected,
+					expected: 'sent again under its key, success, 1 run each',
+					outcome: `${result.execution.status} in ${(result.ms / 1000).toFixed(1)} s; execute answers ${codes}`,
+					ok,
+				},
+				result,
+				'one each',
+				true,
+			);
+			expect(result.error).toBeUndefined();
+			expect(outputsComplete(result)).toBe(true);
+			expect(result.runsPerInput).toEqual(result.inputs.map(() => 1));
+			return { result, executes };
+		}
+
+		test('with keys, the answer lost after the run started (3 items): sent again, each item once', async () => {
+			const { executes } = await keyedFault(
+				'execute with keys: answer lost (3 items)',
+				'run started, then the connection closed, for each of 3 items',
+				{ afterRoute: true, drop: true, count: 3 },
+				{ items: 3 },
+			);
+			expect(executes).toHaveLength(6);
+		});
+
+		test('with keys, 502 after the run started: sent again, one run', async () => {
+			const { executes } = await keyedFault(
+				'execute with keys: 502 after the run started',
+				'run started, then 502 on POST …/execute',
+				{ afterRoute: true, status: 502 },
+			);
+			expect(executes.map((request) => request.status)).toEqual([502, 200]);
+		});
+
+		test('with keys, the connection reset after the run started: sent again, one run', async () => {
+			const { executes } = await keyedFault(
+				'execute with keys: connection reset',
+				'run started, then a TCP reset',
+				{ afterRoute: true, reset: true },
+			);
+			expect(executes).toHaveLength(2);
+		});
+
+		test('with keys, the answer later than the 30 s request timeout: waited out (409), one run', async () => {
+			// The node's request timeout is 30 s; the platform answers 33 s after starting the run.
+			const { result, executes } = await keyedFault(
+				'execute with keys: answer after 33 s',
+				'run started, answer held 33 s (timeout 30 s)',
+				{ afterRoute: true, delayMs: 33_000 },
+			);
+			expect(executes.length).toBeGreaterThanOrEqual(2);
+			expect(result.ms).toBeGreaterThanOrEqual(30_000);
+		});
+
+		test('with keys, n8n runs the node again in the same execution (Retry On Fail): no second run', async () => {
+			// The run starts, then waiting for it fails (a 404 on its status is not retried) and n8n
+			// runs the node again in the same n8n execution, as Retry On Fail says.
 			await suite.h.platform.addFault({
+				method: 'GET',
+				path: GET_EXECUTION.source,
+				count: 1,
+				status: 404,
+				body: { detail: 'Execution not found' },
+			});
+			const { result, executes } = await keyedFault(
+				'Retry On Fail runs the node again',
+				'404 on the first status check; retryOnFail, maxTries 2',
+				{},
+				{
+					workflowKey: 'echo-retry-on-fail',
+					node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+				},
+			);
+			expect(nodeRuns(result.execution, 'Run Agent')).toHaveLength(1);
+			expect(executes).toHaveLength(2);
+			expect(executes[1].idempotency_key).toBe(executes[0].idempotency_key);
+		});
+
+		test('a platform without idempotency keys, a dropped connection on execute: not repeated, no second run, the error says the run may have started', async () => {
+			const { platform, credential } = await keylessPlatform();
+			const workflow = await executeAgentWorkflow('echo-keyless', credential, 'echo');
+			await platform.addFault({
 				method: 'POST',
 				path: EXECUTE.source,
 				count: 1,
 				drop: true,
 			});
-			const result = await runAgents(workflow, 1);
-			await suite.h.platform.clearFaults();
+			const result = await runAgents(workflow, 1, 0, 180_000, platform);
+			await platform.clearFaults();
 			const executes = requestsTo(result, 'POST', EXECUTE).length;
 			const text = `${result.error?.message} ${result.error?.description}`;
 			const ok =
@@ -229,7 +398,7 @@ export function platformFaults(suite: ReliabilitySuite): void {
 				result.runsPerInput[0] <= 1;
 			recordFault(
 				{
-					scenario: 'execute: connection dropped',
+					scenario: 'execute, platform without keys: connection dropped',
 					injected: 'socket destroyed on POST …/execute',
 					expected: 'error, 1 execute request, ≤1 run',
 					outcome: `${result.execution.status}: ${short(result.error?.message ?? '', 70)}; execute requests ${executes}`,
@@ -247,7 +416,7 @@ export function platformFaults(suite: ReliabilitySuite): void {
 			expect(result.runsPerInput[0]).toBeLessThanOrEqual(1);
 		});
 
-		test('the run started but the answer was lost: not repeated, exactly one run, the error says where to look', async () => {
+		test('the run started but the answer was lost, on a platform URL not yet seen to store keys: not repeated, exactly one run, the error says where to look', async () => {
 			// n8n → proxy → sandbox: the sandbox starts the run and answers; the proxy drops the connection.
 			const proxy = new LostAnswerProxy(suite.h.platform.info.url);
 			await proxy.start();
@@ -277,7 +446,7 @@ export function platformFaults(suite: ReliabilitySuite): void {
 					result.runsPerInput[0] === 1;
 				recordFault(
 					{
-						scenario: 'execute: run started, answer lost',
+						scenario: 'execute, first contact (key not yet echoed): run started, answer lost',
 						injected: 'sandbox answered 200, proxy dropped the connection',
 						expected: 'error, not repeated, exactly 1 run',
 						outcome: `${result.execution.status}: ${short(result.error?.message ?? '', 70)}; execute requests ${executes} (answer swallowed: ${lost})`,
@@ -301,32 +470,35 @@ export function platformFaults(suite: ReliabilitySuite): void {
 			}
 		});
 
-		test('502 on execute: not repeated, the error says the run may have started', async () => {
-			const workflow = await executeAgentWorkflow('echo-key', suite.apiKey, 'echo');
-			await suite.h.platform.addFault({
+		test('a platform without idempotency keys, 502 after the run started: not repeated, one run, the error says the run may have started', async () => {
+			const { platform, credential } = await keylessPlatform();
+			const workflow = await executeAgentWorkflow('echo-keyless', credential, 'echo');
+			await platform.addFault({
 				method: 'POST',
 				path: EXECUTE.source,
 				count: 1,
 				status: 502,
+				afterRoute: true,
 			});
-			const result = await runAgents(workflow, 1);
-			await suite.h.platform.clearFaults();
+			const result = await runAgents(workflow, 1, 0, 180_000, platform);
+			await platform.clearFaults();
 			const executes = requestsTo(result, 'POST', EXECUTE).length;
 			const ok =
 				result.execution.status === 'error' &&
 				executes === 1 &&
 				/502/.test(result.error?.message ?? '') &&
-				/may have started/.test(result.error?.description ?? '');
+				/may have started/.test(result.error?.description ?? '') &&
+				result.runsPerInput[0] === 1;
 			recordFault(
 				{
-					scenario: 'execute: 502',
-					injected: '502 on POST …/execute',
-					expected: 'error naming 502, not repeated',
+					scenario: 'execute, platform without keys: 502 after the run started',
+					injected: 'run started, then 502 on POST …/execute',
+					expected: 'error naming 502, not repeated, 1 run',
 					outcome: `${result.execution.status}: ${short(result.error?.message ?? '', 70)}; execute requests ${executes}`,
 					ok,
 				},
 				result,
-				'at most one',
+				'one each',
 			);
 			expect(ok).toBe(true);
 		});
@@ -606,6 +778,8 @@ export function platformFaults(suite: ReliabilitySuite): void {
 			expect(started).toBe(1);
 			expect(afterDeactivation).toBe(0);
 		});
+
+		afterAll(async () => await keyless?.sandbox.stop());
 
 		afterAll(() => {
 			ledger.memory.push(['after the faults', rssMiB(suite.h.n8nPid)]);

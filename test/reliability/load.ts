@@ -45,39 +45,42 @@ export function load(suite: ReliabilitySuite): void {
 			const sampler = setInterval(() => samples.push(rssMiB(suite.h.n8nPid)), 250);
 			const started = Date.now();
 			let count = 0;
-			for (let round = 0; round < rounds; round++) {
-				const slice = ids.slice(round * perRound, (round + 1) * perRound);
-				let next = 0;
-				await Promise.all(
-					Array.from({ length: LOAD_CONCURRENCY }, async () => {
-						while (next < slice.length) {
-							const index = round * perRound + next++;
-							const payload = completedPayload(Date.now(), {
-								execution_id: ids[index],
-								sequence: index,
-							});
-							const answer = await post(
-								url,
-								signedDelivery(subscription.secret, payload, {
-									form: index % 2 ? 'raw' : 'canonical',
-								}),
-							);
-							statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-							latencies.push(answer.ms);
-						}
-					}),
-				);
-				count = await settleExecutionCount(
-					suite.h.n8n,
-					workflow.id,
-					Math.min(ids.length, (round + 1) * perRound),
-					5 * 60_000,
-				);
-				await sleep(2_000);
-				afterRound.push(rssMiB(suite.h.n8nPid));
+			try {
+				for (let round = 0; round < rounds; round++) {
+					const slice = ids.slice(round * perRound, (round + 1) * perRound);
+					let next = 0;
+					await Promise.all(
+						Array.from({ length: LOAD_CONCURRENCY }, async () => {
+							while (next < slice.length) {
+								const index = round * perRound + next++;
+								const payload = completedPayload(Date.now(), {
+									execution_id: ids[index],
+									sequence: index,
+								});
+								const answer = await post(
+									url,
+									signedDelivery(subscription.secret, payload, {
+										form: index % 2 ? 'raw' : 'canonical',
+									}),
+								);
+								statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+								latencies.push(answer.ms);
+							}
+						}),
+					);
+					count = await settleExecutionCount(
+						suite.h.n8n,
+						workflow.id,
+						Math.min(ids.length, (round + 1) * perRound),
+						5 * 60_000,
+					);
+					await sleep(2_000);
+					afterRound.push(rssMiB(suite.h.n8nPid));
+				}
+			} finally {
+				clearInterval(sampler);
 			}
 			const settledMs = Date.now() - started;
-			clearInterval(sampler);
 			const endRss = afterRound[afterRound.length - 1];
 			const peakRss = Math.max(startRss, ...afterRound, ...samples);
 			const growthAfterWarmup = endRss - afterRound[0];

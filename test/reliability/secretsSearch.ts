@@ -98,6 +98,8 @@ export function secrets(suite: ReliabilitySuite): void {
 			expect(ledger.figures.executionsStartedByForgeries).toBe(0);
 			expect(ledger.figures.duplicateRuns).toBe(0);
 			expect(ledger.figures.lostDeliveries).toBe(0);
+			expect(ledger.figures.duplicateRunsWithKeys).toBe(0);
+			expect(ledger.figures.ambiguousErrorsWithKeys).toBe(0);
 		});
 	});
 }

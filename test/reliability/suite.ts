@@ -25,6 +25,10 @@ export interface Figures {
 	answeredAsExpected: number;
 	executionsStartedByForgeries: number;
 	duplicateRuns: number;
+	/** Items that ran an agent more than once although their execute carried an idempotency key. */
+	duplicateRunsWithKeys: number;
+	/** Items whose keyed execute, on a platform that stores keys, still ended in an ambiguous error. */
+	ambiguousErrorsWithKeys: number;
 	lostDeliveries: number;
 	leakedSecrets: number;
 }
@@ -35,6 +39,8 @@ export class Ledger {
 		answeredAsExpected: 0,
 		executionsStartedByForgeries: 0,
 		duplicateRuns: 0,
+		duplicateRunsWithKeys: 0,
+		ambiguousErrorsWithKeys: 0,
 		lostDeliveries: 0,
 		leakedSecrets: 0,
 	};
@@ -64,7 +70,8 @@ export class Ledger {
 		return (
 			`reliability: cases=${f.cases} answered_as_expected=${f.answeredAsExpected} ` +
 			`executions_started_by_forgeries=${f.executionsStartedByForgeries} duplicate_runs=${f.duplicateRuns} ` +
-			`lost_deliveries=${f.lostDeliveries} leaked_secrets=${f.leakedSecrets}`
+			`lost_deliveries=${f.lostDeliveries} leaked_secrets=${f.leakedSecrets} ` +
+			`duplicate_runs_with_keys=${f.duplicateRunsWithKeys} ambiguous_errors_with_keys=${f.ambiguousErrorsWithKeys}`
 		);
 	}
 

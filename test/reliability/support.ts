@@ -161,7 +161,7 @@ export interface Answer {
 export async function post(
 	url: string,
 	delivery: WireDelivery,
-	timeoutMs = 30_000,
+	timeoutMs = 120_000,
 ): Promise<Answer> {
 	const started = Date.now();
 	return await new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { Delivery } from './deliveries';
 import { revokeGrant } from './executions';
 import { grantView } from './externalApi';
 import { parseFault } from './faults';
+import { idempotencyKeysView } from './idempotency';
 import { detail, Router, type SandboxRequest, sendEmpty, sendJson } from './http';
 import type { ExecutionStatus, Grant } from './state';
 
@@ -172,6 +173,9 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 			ok(response, adminGrant(context, grant));
 		})
 		.add('GET', '/_sandbox/tokens', (_request, response) => ok(response, views.tokens()))
+		.add('GET', '/_sandbox/idempotency-keys', (_request, response) =>
+			ok(response, views.idempotencyKeys()),
+		)
 		.add('GET', '/_sandbox/faults', (_request, response) =>
 			ok(
 				response,
@@ -185,9 +189,11 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 					headers: rule.headers,
 					delayMs: rule.delayMs,
 					drop: rule.drop,
+					reset: rule.reset,
 					malformed: rule.malformed,
 					delivery: rule.delivery,
 					event: rule.event,
+					afterRoute: rule.afterRoute,
 				})),
 			),
 		)
@@ -237,6 +243,7 @@ export function adminViews(context: SandboxContext) {
 				at: clock.iso(record.at),
 				query: record.query,
 				fault: record.fault,
+				idempotency_key: record.idempotencyKey,
 			})),
 		executions: () =>
 			[...state.executions.values()].map((execution) => adminExecution(context, execution.id)),
@@ -280,6 +287,7 @@ export function adminViews(context: SandboxContext) {
 				replaced_by: token.replacedBy,
 				active: token.revokedAt === null && token.expiresAt > clock.nowMs(),
 			})),
+		idempotencyKeys: () => idempotencyKeysView(context),
 	};
 }
 
@@ -313,6 +321,7 @@ function adminExecution(context: SandboxContext, executionId: string) {
 		completed_at: isoOrNull(context, execution.completedAt),
 		outputs: execution.outputs,
 		error: execution.error,
+		idempotency_key: execution.idempotencyKey,
 	};
 }
 
@@ -334,6 +343,7 @@ function liveConfig(context: SandboxContext) {
 		signatureMode: config.signatureMode,
 		consentMode: context.state.consentMode,
 		oauthErrorStyle: config.oauthErrorStyle,
+		idempotencyKeys: config.idempotencyKeys,
 		rateLimits: config.rateLimits,
 		timeFactor: config.timeFactor,
 		clockOffsetSeconds: config.clockOffsetSeconds,

@@ -12,8 +12,6 @@ import { admin, authorizeUrl, startTestSandbox } from './testkit';
 
 const CHROMIUM = ensureChromium();
 
-jest.setTimeout(30_000);
-
 let sandbox: Sandbox;
 let browser: Browser;
 let app: Server;

@@ -37,8 +37,8 @@ function startCli(command: 'npx' | 'tsx', args: string[]): Promise<Started> {
 	return new Promise((resolveStart, reject) => {
 		let stdout = '';
 		const timer = setTimeout(
-			() => reject(new Error(`no line within 20 s; stderr: ${stderr}`)),
-			20_000,
+			() => reject(new Error(`no line within 120 s; stderr: ${stderr}`)),
+			120_000,
 		);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			stdout += chunk.toString();
@@ -59,7 +59,7 @@ async function stop(started: Started) {
 }
 
 async function refusesConnections(url: string): Promise<boolean> {
-	const deadline = Date.now() + 5000;
+	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
 		try {
 			await fetch(url);

@@ -12,6 +12,8 @@ export type ConsentMode = 'manual' | 'approve' | 'deny';
 /** §2 allows two shapes of OAuth error body: the guide's flat one and the reference's `detail`. */
 export type OAuthErrorStyle = 'guide' | 'ref';
 export type Permission = 'USE' | 'DELETE';
+/** §12: `honour` stores keys, replays and echoes; `ignore` is the reference design (no keys at all). */
+export type IdempotencyMode = 'honour' | 'ignore';
 
 export interface RateLimits {
 	execute: { perMinute: number; perHour: number };
@@ -80,6 +82,7 @@ export interface SandboxConfig {
 	signatureMode: SignatureMode;
 	consentMode: ConsentMode;
 	oauthErrorStyle: OAuthErrorStyle;
+	idempotencyKeys: IdempotencyMode;
 	rateLimits: RateLimits;
 	/** Multiplies fixture durations, retry delays and the delivery timeout. */
 	timeFactor: number;
@@ -106,6 +109,7 @@ export const LIVE_CONFIG_KEYS = [
 	'signatureMode',
 	'consentMode',
 	'oauthErrorStyle',
+	'idempotencyKeys',
 	'rateLimits',
 	'timeFactor',
 	'clockOffsetSeconds',
@@ -154,6 +158,7 @@ export function defaultConfig(): SandboxConfig {
 		signatureMode: 'canonical',
 		consentMode: 'manual',
 		oauthErrorStyle: 'guide',
+		idempotencyKeys: 'honour',
 		rateLimits: {
 			execute: { perMinute: 10, perHour: 100 },
 			read: { perMinute: 60, perHour: 1000 },
@@ -319,6 +324,7 @@ function validateConfig(config: SandboxConfig): void {
 	oneOf('signatureMode', config.signatureMode, ['raw', 'canonical']);
 	oneOf('consentMode', config.consentMode, ['manual', 'approve', 'deny']);
 	oneOf('oauthErrorStyle', config.oauthErrorStyle, ['guide', 'ref']);
+	oneOf('idempotencyKeys', config.idempotencyKeys, ['honour', 'ignore']);
 	if (!Array.isArray(config.retryDelaysSeconds))
 		throw new Error('retryDelaysSeconds must be a list');
 	config.retryDelaysSeconds.forEach((delay, index) =>

@@ -17,6 +17,7 @@ export interface NewExecution {
 	grantIds: string[] | null;
 	usedGrantIds: string[];
 	webhookUrl: string | null;
+	idempotencyKey?: string | null;
 }
 
 export class ExecutionRunner {
@@ -44,6 +45,7 @@ export class ExecutionRunner {
 			completedAt: null,
 			outputs: null,
 			error: null,
+			idempotencyKey: request.idempotencyKey ?? null,
 			timers: [],
 		};
 		this.state.executions.set(execution.id, execution);

@@ -108,10 +108,11 @@ describe('§4 executions', () => {
 		expect(answer.json.grants).toHaveLength(2); // the expired linear grant is left out
 	});
 
-	// Each state is held long enough to be seen whatever the machine is doing: the fixture's schedule
-	// is stretched for the state under test instead of racing a 0.2 s window.
+	// Each state is held long enough to be seen whatever the machine is doing: the schedule is
+	// stretched for the state under test instead of racing a 0.02 s window (fixtures are no live
+	// config key: timeFactor and the slow agent's input are).
 	it('a new execution is QUEUED, with no times, outputs or error yet', async () => {
-		await admin(sandbox, 'POST', 'config', { agents: { echo: { queuedSeconds: 3600 } } });
+		await admin(sandbox, 'POST', 'config', { timeFactor: 10_000 });
 		const run = await execute('echo', { inputs: { text: 'héllo' } });
 		expect(run.status).toBe(200);
 		expect(run.json).toEqual({
@@ -131,10 +132,7 @@ describe('§4 executions', () => {
 	});
 
 	it('then RUNNING, with a start time and nothing else', async () => {
-		await admin(sandbox, 'POST', 'config', {
-			agents: { echo: { queuedSeconds: 0, runSeconds: 3600 } },
-		});
-		const run = await execute('echo', { inputs: { text: 'héllo' } });
+		const run = await execute('slow', { inputs: { seconds: 3600 } });
 		const running = await waitForStatus(run.json.execution_id, 'RUNNING');
 		expect(running).toEqual({
 			execution_id: run.json.execution_id,
@@ -156,10 +154,14 @@ describe('§4 executions', () => {
 	});
 
 	it('statusCase lower spells GET in lower case; execute always says "queued"', async () => {
-		await admin(sandbox, 'POST', 'config', { statusCase: 'lower' });
+		await admin(sandbox, 'POST', 'config', { statusCase: 'lower', timeFactor: 10_000 });
 		const run = await execute('echo', { inputs: {} });
 		expect(run.json.status).toBe('queued');
 		expect((await status(run.json.execution_id)).json.status).toBe('queued');
+		await admin(sandbox, 'POST', `executions/${run.json.execution_id}/status`, {
+			status: 'COMPLETED',
+			outputs: {},
+		});
 		await waitForStatus(run.json.execution_id, 'completed');
 	});
 

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 import { PyFloat } from './canonical';
+import type { AgentFixture } from './config';
 import { formatStatus, isoOrNull, type SandboxContext, setHeaders } from './context';
 import { WEBHOOK_EVENTS } from './deliveries';
 import { revokeGrant } from './executions';
@@ -18,6 +19,7 @@ import {
 	type ValidationIssue,
 	validationError,
 } from './http';
+import { claimKey, readIdempotencyKey } from './idempotency';
 import { liveAccessToken } from './oauth';
 import type { RateClass } from './rateLimit';
 import type { Execution, Grant, OAuthClient } from './state';
@@ -171,12 +173,39 @@ function execute(
 	request: SandboxRequest,
 	response: ServerResponse,
 ): void {
-	const { state, clock } = context;
-	const body = validateExecuteBody(jsonBody(request));
+	const key = readIdempotencyKey(context, request);
+	// §12: every answer to a request that carried a key says the platform stores it.
+	if (key !== null) response.setHeader('idempotency-key', key);
+	const raw = jsonBody(request);
+	const body = validateExecuteBody(raw);
 	const agent = Object.values(context.config.agents).find(
 		(fixture) => fixture.id === request.params.agentId,
 	);
 	if (!agent) throw detail(404, `Agent not found: ${request.params.agentId}`);
+	const claim = key === null ? null : claimKey(context, request, caller.userId, key, agent.id, raw);
+	if (claim && 'replay' in claim) {
+		sendJson(response, 200, claim.replay, { 'idempotent-replayed': 'true' });
+		return;
+	}
+	let answer: Record<string, unknown> | undefined;
+	try {
+		answer = startExecution(context, caller, agent, body, key);
+	} finally {
+		if (!answer) claim?.release();
+	}
+	claim?.answered(answer);
+	sendJson(response, 200, answer);
+}
+
+/** Checks the grants (or the API key's own credentials) the agent needs, then starts the run. */
+function startExecution(
+	context: SandboxContext,
+	caller: Caller,
+	agent: AgentFixture,
+	body: ExecuteBody,
+	idempotencyKey: string | null,
+): Record<string, unknown> {
+	const { state, clock } = context;
 
 	if (body.webhook_url !== null) {
 		if (!caller.client) throw detail(400, 'webhook_url requires an OAuth client');
@@ -233,13 +262,14 @@ function execute(
 		grantIds: body.grant_ids,
 		usedGrantIds,
 		webhookUrl: body.webhook_url,
+		idempotencyKey,
 	});
 	// Always lower case, whatever spelling GET uses (as the reference does).
-	sendJson(response, 200, {
+	return {
 		execution_id: execution.id,
 		status: 'queued',
 		message: `Agent execution queued: ${agent.name}`,
-	});
+	};
 }
 
 interface ExecuteBody {

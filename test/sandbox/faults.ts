@@ -1,8 +1,9 @@
 // Injected faults (§11): the next `count` requests whose path matches a regular expression get a
-// chosen status and body, a delay, a dropped connection or malformed JSON. A rule with
-// `delivery: true` acts on the sandbox's outgoing deliveries instead (their URL's path, and the
-// event when `event` is given): `drop` loses the delivery (no attempt, no retry), `status` stands
-// for the receiver's answer (a non-2xx is retried as usual).
+// chosen status and body, a delay, a dropped or reset connection or malformed JSON; before their
+// route runs, or after it (`afterRoute`: the agent run has started, then its answer is delayed,
+// lost or replaced). A rule with `delivery: true` acts on the sandbox's outgoing deliveries instead
+// (their URL's path, and the event when `event` is given): `drop` loses the delivery (no attempt, no
+// retry), `status` stands for the receiver's answer (a non-2xx is retried as usual).
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,9 +20,11 @@ export interface FaultRequest {
 	headers?: Record<string, string>;
 	delayMs?: number;
 	drop?: boolean;
+	reset?: boolean;
 	malformed?: boolean;
 	delivery?: boolean;
 	event?: string;
+	afterRoute?: boolean;
 }
 
 /** Checks a `POST /_sandbox/faults` body; throws the 400 answer. */
@@ -29,7 +32,7 @@ export function parseFault(body: unknown): FaultRule {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		throw detail(
 			400,
-			'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, malformed?, delivery?, event?}',
+			'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, reset?, malformed?, afterRoute?, delivery?, event?}',
 		);
 	}
 	const request = body as FaultRequest;
@@ -73,6 +76,8 @@ export function parseFault(body: unknown): FaultRule {
 		malformed: request.malformed === true,
 		delivery,
 		event: request.event ?? null,
+		reset: request.reset === true,
+		afterRoute: request.afterRoute === true,
 	};
 }
 
@@ -117,6 +122,10 @@ export async function playFault(
 	response: ServerResponse,
 ): Promise<boolean> {
 	if (rule.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+	if (rule.reset) {
+		request.socket.resetAndDestroy();
+		return true;
+	}
 	if (rule.drop) {
 		request.socket.destroy();
 		return true;
@@ -153,6 +162,56 @@ export async function playFault(
 	response.writeHead(status, headers);
 	response.end(text);
 	return true;
+}
+
+/** An answer the route wrote, kept back until an `afterRoute` fault has played. */
+export interface HeldAnswer {
+	/** Plays the fault on the held answer: delays it, then drops it, replaces it or lets it out. */
+	play(): Promise<void>;
+}
+
+/**
+ * Holds what the route writes on `response` (its status, headers and body) so that `rule` can
+ * play on it once the route has done its work.
+ */
+export function holdAnswer(
+	rule: FaultRule,
+	request: IncomingMessage,
+	response: ServerResponse,
+): HeldAnswer {
+	const writeHead = response.writeHead.bind(response);
+	const end = response.end.bind(response);
+	let held: { status: number; headers: unknown; body: unknown } | undefined;
+	response.writeHead = ((status: number, headers?: unknown) => {
+		held = { status, headers, body: undefined };
+		return response;
+	}) as typeof response.writeHead;
+	response.end = ((body?: unknown) => {
+		if (held) held.body = body;
+		return response;
+	}) as typeof response.end;
+	return {
+		play: async () => {
+			response.writeHead = writeHead;
+			response.end = end;
+			const replaced =
+				rule.reset ||
+				rule.drop ||
+				rule.malformed ||
+				rule.status !== null ||
+				rule.body !== undefined;
+			if (replaced) {
+				// A gateway's answer: nothing of the route's headers (rate limits, key echo) goes out.
+				for (const name of response.getHeaderNames()) response.removeHeader(name);
+				await playFault(rule, request, response);
+				return;
+			}
+			if (rule.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+			if (!held || request.socket.destroyed) return;
+			writeHead(held.status, held.headers as Record<string, string>);
+			end(held.body as Buffer);
+		},
+	};
 }
 
 function isJson(text: string): boolean {

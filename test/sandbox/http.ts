@@ -39,6 +39,8 @@ export interface SandboxRequest {
 	params: Record<string, string>;
 	body: Buffer;
 	headers: IncomingMessage['headers'];
+	/** Run once the answer has gone out (or was dropped by a fault): after any delay a fault adds. */
+	afterAnswer: Array<() => void>;
 }
 
 export async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -14,7 +14,7 @@ import type { SandboxContext } from './context';
 import { DeliveryService } from './deliveries';
 import { ExecutionRunner } from './executions';
 import { externalApiRoutes } from './externalApi';
-import { playFault, takeFault } from './faults';
+import { holdAnswer, playFault, takeFault } from './faults';
 import { detail, HttpError, readBody, Router, type SandboxRequest, sendJson } from './http';
 import { oauthRoutes } from './oauth';
 import { RateLimiter } from './rateLimit';
@@ -171,6 +171,7 @@ async function handle(
 
 	// The request log is the platform's traffic; admin calls stay out of it.
 	if (!isAdmin) {
+		const key = raw.headers['idempotency-key'];
 		const record = {
 			method,
 			path,
@@ -178,6 +179,7 @@ async function handle(
 			status: 0,
 			at: clock.nowMs(),
 			fault: false,
+			idempotencyKey: typeof key === 'string' ? key : null,
 		};
 		state.requests.push(record);
 		response.on('finish', () => {
@@ -186,11 +188,29 @@ async function handle(
 	}
 
 	const fault = takeFault(state.faults, method, path);
-	if (fault) {
-		if (!isAdmin) state.requests[state.requests.length - 1].fault = true;
-		if (await playFault(fault, raw, response)) return;
-	}
+	if (fault && !isAdmin) state.requests[state.requests.length - 1].fault = true;
+	if (fault && !fault.afterRoute && (await playFault(fault, raw, response))) return;
 
+	const afterAnswer: Array<() => void> = [];
+	const held = fault?.afterRoute ? holdAnswer(fault, raw, response) : undefined;
+	await route(router, raw, response, { method, path, target, isAdmin, afterAnswer });
+	await held?.play();
+	for (const hook of afterAnswer) hook();
+}
+
+async function route(
+	router: Router,
+	raw: IncomingMessage,
+	response: ServerResponse,
+	where: {
+		method: string;
+		path: string;
+		target: URL;
+		isAdmin: boolean;
+		afterAnswer: Array<() => void>;
+	},
+): Promise<void> {
+	const { method, path, target, isAdmin, afterAnswer } = where;
 	try {
 		if (isAdmin && !LOOPBACK.has(raw.socket.remoteAddress ?? '')) {
 			throw detail(403, 'The sandbox admin API answers loopback callers only');
@@ -217,6 +237,7 @@ async function handle(
 			params: found.params,
 			body,
 			headers: raw.headers,
+			afterAnswer,
 		};
 		await found.handler(request, response);
 	} catch (error) {

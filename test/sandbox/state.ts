@@ -117,7 +117,23 @@ export interface Execution {
 	completedAt: number | null;
 	outputs: Record<string, unknown[]> | null;
 	error: string | null;
+	/** The Idempotency-Key that started it (§12), when one was honoured. */
+	idempotencyKey: string | null;
 	timers: NodeJS.Timeout[];
+}
+
+/** An Idempotency-Key a user sent with an execute (§12), kept 24 hours. */
+export interface IdempotencyRecord {
+	key: string;
+	userId: string;
+	agentId: string;
+	/** The agent and the body, canonical: a retry must match it exactly. */
+	fingerprint: string;
+	/** True until the first request's answer has gone out. */
+	inFlight: boolean;
+	/** The first answer, replayed to every later request with the key. */
+	answer: Record<string, unknown> | null;
+	createdAt: number;
 }
 
 /** A webhook subscription (§7). */
@@ -157,6 +173,8 @@ export interface RequestRecord {
 	status: number;
 	at: number;
 	fault: boolean;
+	/** The Idempotency-Key header as sent, whether or not the platform honours it. */
+	idempotencyKey: string | null;
 }
 
 export interface FaultRule {
@@ -175,6 +193,10 @@ export interface FaultRule {
 	/** Acts on outgoing deliveries (matched by their URL's path and event), not on requests. */
 	delivery: boolean;
 	event: string | null;
+	/** Close the connection with a TCP reset instead of answering. */
+	reset: boolean;
+	/** Let the route run first (the agent run starts), then play the fault on its answer. */
+	afterRoute: boolean;
 }
 
 export class SandboxState {
@@ -192,6 +214,8 @@ export class SandboxState {
 	readonly deliveries: DeliveryAttempt[] = [];
 	readonly requests: RequestRecord[] = [];
 	readonly faults: FaultRule[] = [];
+	/** By `${userId} ${key}`. */
+	readonly idempotencyKeys = new Map<string, IdempotencyRecord>();
 
 	/** Empties everything and loads the starting state of `config`. */
 	load(config: SandboxConfig, now: number): void {
@@ -207,6 +231,7 @@ export class SandboxState {
 			this.connects,
 			this.executions,
 			this.subscriptions,
+			this.idempotencyKeys,
 		]) {
 			collection.clear();
 		}

@@ -65,6 +65,16 @@ export const admin = (sandbox: Sandbox, method: string, path: string, body?: unk
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 
+/** A fault on the next execute that plays after its route has started the agent run (§11). */
+export const faultAfterTheRunStarted = (sandbox: Sandbox, rule: Record<string, unknown>) =>
+	admin(sandbox, 'POST', 'faults', {
+		method: 'POST',
+		path: '/execute$',
+		count: 1,
+		afterRoute: true,
+		...rule,
+	});
+
 export function pkce() {
 	const verifier = randomBytes(32).toString('base64url');
 	const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -141,7 +151,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function waitUntil<T>(
 	probe: () => Promise<T | undefined | false> | T | undefined | false,
-	timeoutMs = 10_000,
+	timeoutMs = 60_000,
 	everyMs = 20,
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;

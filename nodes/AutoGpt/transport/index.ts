@@ -1,6 +1,7 @@
 // The only way out to the network. Every request of both nodes goes through `platformRequest`:
-// it picks the credential, builds the URL, spends the rate budget, retries what is safe to retry,
-// maps failures to NodeApiError, and parses the answer with a zod schema.
+// it picks the credential, builds the URL, spends the rate budget, retries what is safe to retry
+// (an execute only under an idempotency key the platform has shown it stores), maps failures to
+// NodeApiError, and parses the answer with a zod schema.
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -15,9 +16,20 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { describeHttpFailure, describeNetworkFailure, redactSecrets } from './errors';
+import {
+	describeHttpFailure,
+	describeNetworkFailure,
+	platformWords,
+	redactSecrets,
+} from './errors';
+import {
+	deriveIdempotencyKey,
+	echoesKey,
+	keyedFailureHint,
+	NOT_REPEATED_HINT,
+} from './idempotency';
 import type { BudgetKind } from './rateBudget';
-import { RateBudget, readRateLimitHeaders, retryAfterMs } from './rateBudget';
+import { RateBudget, readRateLimitHeaders, retryAfterHeaderMs, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
 import { resolvePlatformUrls } from './urls';
 
@@ -43,14 +55,28 @@ export interface PlatformRequest {
 	idempotent?: boolean;
 	/** What the user can do about a given HTTP status, where the generic advice would mislead. */
 	hints?: Record<number, string>;
+	/** An execute's own Idempotency-Key; without one, every execute gets the key of its item. */
+	idempotencyKey?: string;
 }
 
 const RETRY_BACKOFF_MS = [500, 1500, 4000];
 const MAX_RATE_LIMIT_RETRIES = 8;
 const MAX_RATE_LIMIT_WAIT_MS = 15 * 60 * 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long an execute waits in all for an earlier try with its key to be handled (409). */
+const MAX_IN_FLIGHT_WAIT_MS = 60_000;
 
 const budgets = new Map<string, RateBudget>();
+
+/** External API base URL → whether its last answer to a keyed execute echoed the key (§12). */
+const storesKeys = new Map<string, boolean>();
+
+let requestTimeoutMs = DEFAULT_TIMEOUT_MS;
+
+/** Tests only: how long a request may wait for its answer (30 s unless set; undefined restores it). */
+export function setRequestTimeoutMs(ms?: number): void {
+	requestTimeoutMs = ms ?? DEFAULT_TIMEOUT_MS;
+}
 
 function budgetFor(key: string, kind: BudgetKind): RateBudget {
 	const id = `${key}|${kind}`;
@@ -73,6 +99,19 @@ async function connectionOf(context: PlatformContext) {
 	const { apiUrl } = resolvePlatformUrls(await context.getCredentials(credentialType));
 	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? credentialType;
 	return { credentialType, apiUrl, budgetKey: `${credentialType}:${credentialId}:${apiUrl}` };
+}
+
+/** The key of this item of this node run in this n8n execution: the same when n8n runs it again. */
+function itemKey(context: PlatformContext, itemIndex = 0): string {
+	const execution = context as IExecuteFunctions;
+	return deriveIdempotencyKey({
+		instanceId: execution.getInstanceId(),
+		workflowId: String(execution.getWorkflow().id ?? ''),
+		executionId: execution.getExecutionId(),
+		nodeId: execution.getNode().id,
+		runIndex: Number(execution.getWorkflowDataProxy(itemIndex).$runIndex ?? 0),
+		itemIndex,
+	});
 }
 
 interface Failure {
@@ -161,8 +200,12 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 	const node = this.getNode();
 	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
 	const budget = budgetFor(budgetKey, kind);
-	const idempotent =
-		request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
+	const key =
+		kind === 'execute' ? (request.idempotencyKey ?? itemKey(this, request.itemIndex)) : undefined;
+	// An execute may go again only when the platform has shown it would not start a second run.
+	const repeatable = () =>
+		(request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE')) ||
+		(key !== undefined && storesKeys.get(apiUrl) === true);
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -170,11 +213,13 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 		body: request.body,
 		json: true,
 		returnFullResponse: true,
-		timeout: DEFAULT_TIMEOUT_MS,
+		timeout: requestTimeoutMs,
+		...(key === undefined ? {} : { headers: { 'Idempotency-Key': key } }),
 	};
 
 	let transientRetries = 0;
 	let rateLimitRetries = 0;
+	let inFlightWaitMs = 0;
 	for (;;) {
 		await waitForBudget(budget);
 		let answer: { body: unknown; headers: Record<string, unknown>; statusCode: number };
@@ -190,6 +235,7 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 		} catch (error) {
 			const failure = readFailure(error);
 			budget.settle(Date.now(), readRateLimitHeaders(failure.headers));
+			if (key !== undefined && echoesKey(failure.headers, key)) storesKeys.set(apiUrl, true);
 
 			if (failure.status === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
 				const waitMs = retryAfterMs(failure.headers, Date.now()) ?? 1000 * 2 ** rateLimitRetries;
@@ -200,17 +246,27 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 				}
 			}
 
+			// 409: an earlier try with this key is still being handled; its answer will be ours.
+			if (failure.status === 409 && key !== undefined && repeatable()) {
+				const waitMs = Math.max(retryAfterHeaderMs(failure.headers, Date.now()) ?? 1000, 100);
+				if (inFlightWaitMs + waitMs <= MAX_IN_FLIGHT_WAIT_MS) {
+					inFlightWaitMs += waitMs;
+					await sleep(waitMs);
+					continue;
+				}
+			}
+
 			if (failure.status === undefined) {
 				const networkFailure = describeNetworkFailure(failure.code, failure.message);
 				if (!networkFailure) throw credentialError(node, request, failure, credentialType);
-				if (idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
+				if (repeatable() && transientRetries < RETRY_BACKOFF_MS.length) {
 					await sleep(RETRY_BACKOFF_MS[transientRetries++]);
 					continue;
 				}
-				throw networkError(node, request, networkFailure, idempotent);
+				throw networkError(node, request, networkFailure, repeatable(), key);
 			}
 
-			if (failure.status >= 500 && idempotent && transientRetries < RETRY_BACKOFF_MS.length) {
+			if (failure.status >= 500 && repeatable() && transientRetries < RETRY_BACKOFF_MS.length) {
 				await sleep(RETRY_BACKOFF_MS[transientRetries++]);
 				continue;
 			}
@@ -221,13 +277,20 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 			);
 			const hint = request.hints?.[failure.status];
 			if (hint) text.description = hint;
-			if (failure.status >= 500 && !idempotent) {
-				text.description = `${text.description} The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.`;
+			const keyHint =
+				key === undefined
+					? undefined
+					: keyedFailureHint(failure.status, platformWords(failure.body), key, repeatable());
+			if (keyHint) text.description = keyHint;
+			else if (failure.status >= 500 && !repeatable()) {
+				text.description = `${text.description} ${NOT_REPEATED_HINT}`;
 			}
 			throw apiError(node, request, text, failure.status);
 		}
 
 		budget.settle(Date.now(), readRateLimitHeaders(answer.headers));
+		// A platform that stopped echoing no longer counts as storing keys.
+		if (key !== undefined) storesKeys.set(apiUrl, echoesKey(answer.headers, key));
 		const parsed = schema.safeParse(answer.statusCode === 204 ? undefined : answer.body);
 		if (!parsed.success) {
 			throw apiError(
@@ -249,12 +312,15 @@ function networkError(
 	node: INode,
 	request: PlatformRequest,
 	networkFailure: string,
-	idempotent: boolean,
+	repeated: boolean,
+	key: string | undefined,
 ): NodeApiError {
 	const message = `${actionOf(request)}: no answer from AutoGPT (${networkFailure})`;
-	const description = idempotent
-		? 'The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.'
-		: "The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.";
+	const description =
+		(key === undefined ? undefined : keyedFailureHint(undefined, undefined, key, repeated)) ??
+		(repeated
+			? 'The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.'
+			: NOT_REPEATED_HINT);
 	return apiError(node, request, { message, description });
 }
 

@@ -123,7 +123,10 @@ export class RateBudget {
 	}
 }
 
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+export function header(
+	headers: Record<string, unknown> | undefined,
+	name: string,
+): string | undefined {
 	if (!headers) return undefined;
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (Array.isArray(value)) return value[0] === undefined ? undefined : String(value[0]);
@@ -147,18 +150,26 @@ export function readRateLimitHeaders(
 	};
 }
 
-/** How long a 429 asks us to wait: Retry-After (seconds or an HTTP date), else until the reset. */
-export function retryAfterMs(
+/** How long Retry-After (seconds or an HTTP date) asks us to wait, or undefined without one. */
+export function retryAfterHeaderMs(
 	headers: Record<string, unknown> | undefined,
 	nowMs: number,
 ): number | undefined {
 	const retryAfter = header(headers, 'retry-after');
-	if (retryAfter !== undefined) {
-		const seconds = Number(retryAfter);
-		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-		const date = Date.parse(retryAfter);
-		if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-	}
+	if (retryAfter === undefined) return undefined;
+	const seconds = Number(retryAfter);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(retryAfter);
+	return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+}
+
+/** How long a 429 asks us to wait: Retry-After, else until the reset. */
+export function retryAfterMs(
+	headers: Record<string, unknown> | undefined,
+	nowMs: number,
+): number | undefined {
+	const told = retryAfterHeaderMs(headers, nowMs);
+	if (told !== undefined) return told;
 	const { resetAtMs } = readRateLimitHeaders(headers);
 	return resetAtMs === undefined ? undefined : Math.max(0, resetAtMs - nowMs);
 }

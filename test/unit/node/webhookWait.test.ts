@@ -18,7 +18,6 @@ import {
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
 const SECRET = 'whsec_unit_test_secret';
-const RESUME = 'http://localhost:5678/webhook-waiting/1';
 
 const oauth = (webhookSecret = SECRET) =>
 	new TestCredentialsHelper({
@@ -165,7 +164,8 @@ describe('starting', () => {
 	test('each run gets the resume URL; the execution waits until a minute after the Timeout', async () => {
 		const before = Date.now();
 		const { waited, bodies } = await startWaiting({}, { timeout: 30 });
-		expect(bodies.map((body) => body.webhook_url)).toEqual([RESUME, RESUME, RESUME]);
+		const resumeUrl = `http://localhost:5678/webhook-waiting/${waited.additionalData.executionId}`;
+		expect(bodies.map((body) => body.webhook_url)).toEqual([resumeUrl, resumeUrl, resumeUrl]);
 		const waitTill = (waited.run.waitTill as Date).getTime();
 		expect(waitTill).toBeGreaterThanOrEqual(before + 90_000);
 		expect(waitTill).toBeLessThan(Date.now() + 91_000);
@@ -475,7 +475,7 @@ describe('the Timeout', () => {
 		// The node calls its own resume URL at the Timeout; here that reaches the waiting execution.
 		let resumed: Awaited<ReturnType<WaitingExecution['call']>>['resumed'];
 		const notice = nock('http://localhost:5678')
-			.post('/webhook-waiting/1')
+			.post(`/webhook-waiting/${waiting.executionId}`)
 			.reply(async function (_uri, body) {
 				const answer = await waiting.call(
 					JSON.stringify(body),

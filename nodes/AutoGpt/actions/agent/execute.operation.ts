@@ -12,6 +12,7 @@ import { simplifyExecution } from '../../helpers/simplify';
 import { platformRequest } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
+import { idempotencyKeyOption, readIdempotencyKey } from '../idempotencyKey';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 import { callbackWaitOf, waitModeProperty } from './webhookWait';
@@ -144,13 +145,17 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { waitForCompletion: [true] } },
-		// No status checks in Wait Mode "Webhook": AutoGPT calls back.
-		options: waitOptions.map((option) =>
-			option.name === 'pollInterval'
-				? { ...option, displayOptions: { hide: { '/waitMode': ['webhook'] } } }
-				: option,
-		),
+		options: [
+			...waitOptions.map((option) => ({
+				...option,
+				displayOptions: {
+					show: { '/waitForCompletion': [true] },
+					// No status checks in Wait Mode "Webhook": AutoGPT calls back.
+					...(option.name === 'pollInterval' ? { hide: { '/waitMode': ['webhook'] } } : {}),
+				},
+			})),
+			idempotencyKeyOption,
+		],
 	},
 ];
 
@@ -260,6 +265,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		body,
 		itemIndex,
 		idempotent: false,
+		idempotencyKey: readIdempotencyKey(this, itemIndex),
 		hints: callback?.hints,
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
