@@ -187,11 +187,12 @@ describe('the reminder', () => {
 
 	test('calls once at the Timeout; the call’s outcome ends it', async () => {
 		const waitPlan = soon(300);
-		const { state } = stateOf(waitKey('r1', waitPlan), waitPlan);
+		const key = waitKey('r1', waitPlan);
+		const { state } = stateOf(key, waitPlan);
 		const notices: number[] = [];
 		const started = Date.now();
 		await new Promise<void>((resolve) => {
-			remind(state, async () => {
+			remind(key, state, async () => {
 				notices.push(Date.now() - started);
 				record(state, 0, { json: {} });
 				resolve();
@@ -206,9 +207,10 @@ describe('the reminder', () => {
 
 	test('gives up after three notices that n8n did not take (n8n then ends the wait itself)', async () => {
 		const waitPlan = soon(0);
-		const { state } = stateOf(waitKey('r2', waitPlan), waitPlan);
+		const key = waitKey('r2', waitPlan);
+		const { state } = stateOf(key, waitPlan);
 		let notices = 0;
-		remind(state, async () => {
+		remind(key, state, async () => {
 			notices++;
 			return false;
 		});
@@ -218,6 +220,8 @@ describe('the reminder', () => {
 		}
 		expect(state.reminder).toBeUndefined();
 		expect(notices).toBe(3);
+		// and the process forgets the wait: a later call would start afresh
+		expect(stateOf(key, waitPlan).fresh).toBe(true);
 	});
 
 	test('stops when the wait ends first', async () => {
@@ -225,7 +229,7 @@ describe('the reminder', () => {
 		const key = waitKey('r3', waitPlan);
 		const { state } = stateOf(key, waitPlan);
 		let notices = 0;
-		remind(state, async () => {
+		remind(key, state, async () => {
 			notices++;
 			return true;
 		});

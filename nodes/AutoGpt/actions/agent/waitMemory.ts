@@ -90,10 +90,11 @@ const NOTICE_ATTEMPTS = 3;
 /**
  * Keeps a reminder for the wait's Timeouts: at each one, `notify` calls the execution's resume URL
  * (the call then reads the runs due and ends the wait, or not). Nothing runs in between but one
- * timer. The reminder gives up after a few failed notices, or when the call was served by
- * another process; n8n then resumes the execution on its own a little after the last Timeout.
+ * timer. The reminder gives up after a few failed notices (the execution was stopped in n8n, or
+ * n8n cannot reach its own URL), or when the call was served by another process, and the process
+ * then forgets the wait; n8n resumes the execution on its own a little after the last Timeout.
  */
-export function remind(state: WaitState, notify: () => Promise<boolean>): void {
+export function remind(key: string, state: WaitState, notify: () => Promise<boolean>): void {
 	if (state.reminder || state.settled) return;
 	let stopped = false;
 	let wake = () => {};
@@ -130,6 +131,8 @@ export function remind(state: WaitState, notify: () => Promise<boolean>): void {
 			await pause(2000 * failedNotices);
 		}
 		state.reminder = undefined;
+		// Given up (or served elsewhere): what is left here would only wait for n8n's own resume.
+		if (!state.settled && states.get(key) === state) states.delete(key);
 	})();
 }
 

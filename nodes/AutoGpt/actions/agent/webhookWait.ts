@@ -243,7 +243,7 @@ export async function beginCallbackWait(
 	// What n8n does when it resumes the execution on its own: it fails the node with this.
 	this.setMetadata({ resumeError: asResumeError(backstopError(this.getNode(), plan)) });
 
-	remind(state, timeoutNotice(this.helpers, plan, wait.secret));
+	remind(key, state, timeoutNotice(this.helpers, plan, wait.secret));
 	await this.putExecutionToWait(new Date(lastDeadline(plan) + BACKSTOP_GRACE_MS));
 	return output;
 }
@@ -377,7 +377,7 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 	answer(200, { received: true });
 	if (state.settled || state.outcomes.has(awaited.itemIndex)) return { noWebhookResponse: true };
 	takeDelivery(this, state, awaited.itemIndex, awaited.run, delivery);
-	if (fresh) catchUp(this, state, awaited.itemIndex, secret);
+	if (fresh) catchUp(this, key, state, awaited.itemIndex, secret);
 	return await conclude(entry, key, state);
 }
 
@@ -503,6 +503,7 @@ async function readRun(
  */
 function catchUp(
 	context: IWebhookFunctions,
+	key: string,
 	state: WaitState,
 	calledItem: number,
 	secret: string,
@@ -512,7 +513,7 @@ function catchUp(
 		if (state.outcomes.has(entry.itemIndex)) continue;
 		track(state, readRun(context, state, entry.itemIndex, entry.run));
 	}
-	remind(state, timeoutNotice(context.helpers, state.plan, secret));
+	remind(key, state, timeoutNotice(context.helpers, state.plan, secret));
 }
 
 /** At a Timeout: each run due is read once, and ends as in Poll mode. */
