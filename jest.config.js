@@ -13,19 +13,19 @@ const notBrowser = ['/node_modules/', '/browser\\.test\\.ts$'];
 
 module.exports = {
 	maxWorkers: 2,
+	// A safety net, not a measurement (jest 29 sets it for all projects): room for a 2-core machine
+	// running other work. Files that boot n8n set their own, longer limit.
+	testTimeout: 300_000,
 	projects: [
 		{
 			displayName: 'unit',
 			testEnvironment: 'node',
-			// Safety nets, not measurements: generous enough for a 2-core machine running other work.
-			testTimeout: 60_000,
 			transform,
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 		},
 		{
 			displayName: 'integration',
 			testEnvironment: 'node',
-			testTimeout: 180_000,
 			transform,
 			testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'],
 			testPathIgnorePatterns: notBrowser,
@@ -40,7 +40,6 @@ module.exports = {
 		{
 			displayName: 'browser',
 			testEnvironment: 'node',
-			testTimeout: 300_000,
 			transform,
 			globalSetup: '<rootDir>/test/setup/chromium.ts',
 			testMatch: browserTests,

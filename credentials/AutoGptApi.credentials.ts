@@ -42,7 +42,9 @@ export class AutoGptApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.apiUrl || $credentials.platformUrl + "/api/external/v1"}}',
+			// as the nodes resolve it (transport/urls.ts): trailing slashes dropped
+			baseURL:
+				'={{($credentials.apiUrl || $credentials.platformUrl.replace(/\\/+$/, "") + "/api/external/v1").replace(/\\/+$/, "")}}',
 			url: '/executions/capabilities',
 		},
 	};

@@ -28,13 +28,14 @@ export class AutoGptOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: '={{$self["platformUrl"]}}/oauth/authorize',
+			// A Platform URL typed with a trailing slash must not give `//oauth/…`.
+			default: '={{$self["platformUrl"].replace(/\\/+$/, "")}}/oauth/authorize',
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: '={{$self["platformUrl"]}}/oauth/token',
+			default: '={{$self["platformUrl"].replace(/\\/+$/, "")}}/oauth/token',
 		},
 		{
 			displayName: 'Scope',

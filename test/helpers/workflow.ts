@@ -1,6 +1,8 @@
 // Runs a workflow JSON with our nodes through n8n-core's real WorkflowExecute, so parameters,
 // expressions, pairedItem and Continue On Fail behave as they do in n8n. Credentials come from a
-// small credentials helper that applies our credential types the way n8n does.
+// small credentials helper that completes what a user entered from our credential classes (hidden
+// fields, defaults, expressions) the way n8n's own credentials helper does, so a change to a
+// credential definition shows in these tests.
 /* eslint-disable @n8n/community-nodes/node-usable-as-tool */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
@@ -15,12 +17,21 @@ import type {
 	INodeTypeDescription,
 	IRun,
 	IRunExecutionData,
+	INodeParameters,
+	INodeProperties,
 	IVersionedNodeType,
+	IWorkflowDataProxyAdditionalKeys,
 	IWorkflowExecuteAdditionalData,
 	INode,
 	IConnections,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import {
+	ICredentialsHelper,
+	isExpression,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
 
 import { AutoGptApi } from '../../credentials/AutoGptApi.credentials';
 import { AutoGptOAuth2Api } from '../../credentials/AutoGptOAuth2Api.credentials';
@@ -47,24 +58,27 @@ class TestItems implements INodeType {
 	}
 }
 
-const nodeTypes: Record<string, INodeType> = {
-	'n8n-nodes-autogpt.autoGpt': new AutoGpt(),
-	'test.items': new TestItems(),
+const nodeTypeClasses: Record<string, new () => INodeType> = {
+	'n8n-nodes-autogpt.autoGpt': AutoGpt,
+	'test.items': TestItems,
 };
 
-const credentialTypes: Record<string, ICredentialType> = {
-	autoGptApi: new AutoGptApi(),
-	autoGptOAuth2Api: new AutoGptOAuth2Api(),
-};
-
+/** The node types of one run, each built once for it, as n8n loads them. */
 class TestNodeTypes implements INodeTypes {
+	private readonly built = new Map<string, INodeType>();
+
 	getByName(type: string): INodeType | IVersionedNodeType {
 		return this.getByNameAndVersion(type);
 	}
 
 	getByNameAndVersion(type: string): INodeType {
-		const nodeType = nodeTypes[type];
-		if (!nodeType) throw new Error(`Unknown node type ${type}`);
+		let nodeType = this.built.get(type);
+		if (!nodeType) {
+			const NodeType = nodeTypeClasses[type];
+			if (!NodeType) throw new Error(`Unknown node type ${type}`);
+			nodeType = new NodeType();
+			this.built.set(type, nodeType);
+		}
 		return nodeType;
 	}
 
@@ -73,43 +87,145 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
-function resolveCredentialExpression(
+/**
+ * n8n's own oAuth2Api fields that AutoGptOAuth2Api extends, with n8n-nodes-base's defaults: what
+ * n8n would use for any field our class did not set (Authorization Code, client credentials in an
+ * HTTP Basic header).
+ */
+const OAUTH2_API_PROPERTIES: INodeProperties[] = [
+	{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
+	{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
+	{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', default: '' },
+	{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '' },
+	{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', default: '' },
+	{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
+	{
+		displayName: 'Auth URI Query Parameters',
+		name: 'authQueryParameters',
+		type: 'string',
+		default: '',
+	},
+	{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'header' },
+];
+
+/** Our credential classes, built afresh for each use, as n8n's credential types are looked up. */
+export function credentialType(name: string): ICredentialType {
+	if (name === 'autoGptApi') return new AutoGptApi();
+	if (name === 'autoGptOAuth2Api') return new AutoGptOAuth2Api();
+	throw new Error(`Unknown credential type ${name}`);
+}
+
+/** A credential type's fields with those of the types it extends, as n8n's credentials helper merges them. */
+export function credentialProperties(name: string): INodeProperties[] {
+	const type = credentialType(name);
+	const properties: INodeProperties[] = [];
+	if (type.extends?.includes('oAuth2Api'))
+		NodeHelpers.mergeNodeProperties(properties, OAUTH2_API_PROPERTIES);
+	NodeHelpers.mergeNodeProperties(properties, type.properties);
+	return properties;
+}
+
+const CREDENTIAL_NODE: INode = {
+	id: 'credential',
+	name: 'Credential',
+	type: 'test.items',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+function expressionWorkflow(): Workflow {
+	return new Workflow({
+		nodes: [CREDENTIAL_NODE],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes(),
+	});
+}
+
+/**
+ * What the user entered, completed the way n8n's credentials helper does before a node gets it
+ * (applyDefaultsAndOverwrites): every field of the credential class at its default unless entered,
+ * hidden ones included, then expressions resolved with `$self` as the credential itself.
+ */
+export function resolveCredential(
+	name: string,
+	entered: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
+	const withDefaults = NodeHelpers.getNodeParameters(
+		credentialProperties(name),
+		entered as INodeParameters,
+		true,
+		false,
+		null,
+		null,
+	) as ICredentialDataDecryptedObject;
+	if (entered.oauthTokenData !== undefined) withDefaults.oauthTokenData = entered.oauthTokenData;
+	return expressionWorkflow().expression.getComplexParameterValue(
+		CREDENTIAL_NODE,
+		withDefaults as INodeParameters,
+		'internal',
+		{},
+		undefined,
+		undefined,
+		withDefaults,
+	) as ICredentialDataDecryptedObject;
+}
+
+/** An expression of a credential definition resolved with `$credentials`, as n8n resolves them. */
+export function resolveWithCredentials(
 	value: string,
 	credentials: ICredentialDataDecryptedObject,
 ): string {
-	return value.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_match, name: string) =>
-		String(credentials[name] ?? ''),
+	if (!isExpression(value)) return value;
+	const resolved = expressionWorkflow().expression.getSimpleParameterValue(
+		CREDENTIAL_NODE,
+		value,
+		'internal',
+		{ $credentials: credentials } as IWorkflowDataProxyAdditionalKeys,
+		undefined,
+		'',
 	);
+	return resolved ? String(resolved) : '';
 }
 
 export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Token data written back by n8n after an OAuth2 refresh, per credential type. */
 	updates: Array<{ type: string; data: ICredentialDataDecryptedObject }> = [];
 
+	/** `credentials`: per credential type, what the user entered (and the OAuth2 token data). */
 	constructor(public credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
 
 	getParentTypes(name: string): string[] {
-		return name === 'autoGptOAuth2Api' ? ['oAuth2Api'] : [];
+		return credentialType(name).extends ?? [];
 	}
 
 	isCredentialUsableByNode(): boolean {
 		return true;
 	}
 
+	/** The credential type's `authenticate` applied as n8n's credentials helper applies a generic one. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions,
 	) {
-		const authenticate = credentialTypes[typeName]?.authenticate;
+		const { authenticate } = credentialType(typeName);
 		if (!authenticate || typeof authenticate === 'function') return requestOptions;
-		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, string>;
-		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-			headers[name] = resolveCredentialExpression(String(value), credentials);
+		const options = { ...requestOptions } as IHttpRequestOptions & Record<string, unknown>;
+		for (const [where, values] of Object.entries(authenticate.properties)) {
+			const target = { ...((options[where] as Record<string, unknown> | undefined) ?? {}) };
+			for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+				target[resolveWithCredentials(key, credentials)] = resolveWithCredentials(
+					String(value),
+					credentials,
+				);
+			}
+			options[where] = target;
 		}
-		return { ...requestOptions, headers };
+		return options;
 	}
 
 	async preAuthentication() {
@@ -129,7 +245,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: unknown,
 		type: string,
 	) {
-		return { ...(this.credentials[type] ?? {}) };
+		return resolveCredential(type, this.credentials[type] ?? {});
 	}
 
 	async updateCredentials() {}
@@ -140,15 +256,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		data: ICredentialDataDecryptedObject,
 	) {
 		this.updates.push({ type, data });
-		this.credentials[type] = { ...this.credentials[type], ...data };
+		this.credentials[type] = { ...this.credentials[type], oauthTokenData: data.oauthTokenData };
 	}
 
 	getCredentialsProperties(type: string) {
-		return credentialTypes[type]?.properties ?? [];
+		return credentialProperties(type);
 	}
 }
 
-/** Credentials as n8n hands them to a node: OAuth2 fields resolved, token data attached. */
+/** What a user enters in the AutoGPT API credential. */
 export function apiKeyCredentials(
 	apiKey: string,
 	platformUrl: string,
@@ -157,6 +273,10 @@ export function apiKeyCredentials(
 	return { apiKey, platformUrl, apiUrl };
 }
 
+/**
+ * What a user enters in the AutoGPT OAuth2 API credential, and the token n8n keeps after Connect.
+ * Everything else (grant type, token URL, client authentication, scope) comes from the class.
+ */
 export function oauthCredentials(options: {
 	platformUrl: string;
 	apiUrl?: string;
@@ -169,15 +289,8 @@ export function oauthCredentials(options: {
 	return {
 		platformUrl: options.platformUrl,
 		apiUrl: options.apiUrl ?? '',
-		grantType: 'pkce',
-		authUrl: `${options.platformUrl}/oauth/authorize`,
-		accessTokenUrl: `${options.platformUrl}/oauth/token`,
 		clientId: options.clientId,
 		clientSecret: options.clientSecret,
-		scope:
-			'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
-		authQueryParameters: '',
-		authentication: 'body',
 		webhookSecret: options.webhookSecret ?? '',
 		oauthTokenData: {
 			access_token: options.accessToken,
@@ -201,6 +314,8 @@ export interface RunResult {
 		context?: IDataObject;
 		httpCode?: string | null;
 	};
+	/** How the AutoGPT node's own execute ended (after a cancel, later than the run). */
+	nodeSettled: Promise<{ error?: Error }>;
 }
 
 let executionCount = 0;
@@ -218,6 +333,8 @@ export async function runAutoGpt(options: {
 	continueOnFail?: boolean;
 	executionId?: string;
 	node?: Partial<INode>;
+	/** Cancels the run, as n8n's Stop button does, when this settles. */
+	cancelWhen?: Promise<unknown>;
 }): Promise<RunResult> {
 	const executionId = options.executionId ?? `test-${++executionCount}`;
 	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
@@ -246,11 +363,24 @@ export async function runAutoGpt(options: {
 	const connections: IConnections = {
 		Items: { main: [[{ node: 'AutoGPT', type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
+	const nodeTypes = new TestNodeTypes();
+	const autoGpt = nodeTypes.getByNameAndVersion('n8n-nodes-autogpt.autoGpt');
+	const execute = autoGpt.execute!;
+	let settled: (outcome: { error?: Error }) => void = () => {};
+	const nodeSettled = new Promise<{ error?: Error }>((resolve) => (settled = resolve));
+	autoGpt.execute = function (this: IExecuteFunctions) {
+		const run = execute.call(this);
+		run.then(
+			() => settled({}),
+			(error: Error) => settled({ error }),
+		);
+		return run;
+	};
 	const workflow = new Workflow({
 		id: 'test',
 		nodes,
 		connections,
-		nodeTypes: new TestNodeTypes(),
+		nodeTypes,
 		active: false,
 		settings: { executionOrder: 'v1' },
 	});
@@ -283,14 +413,21 @@ export async function runAutoGpt(options: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
-	return await continueRun(workflow, additionalData, runExecutionData);
+	return await continueRun(workflow, additionalData, runExecutionData, {
+		cancelWhen: options.cancelWhen,
+		nodeSettled,
+	});
 }
 
-/** Runs (or resumes) `runExecutionData` to its end, or to the point where it waits. */
+/**
+ * Runs (or resumes) `runExecutionData` to its end, or to the point where it waits; `cancelWhen`
+ * cancels it as n8n's Stop button does.
+ */
 export async function continueRun(
 	workflow: Workflow,
 	additionalData: IWorkflowExecuteAdditionalData,
 	runExecutionData: IRunExecutionData,
+	options: { cancelWhen?: Promise<unknown>; nodeSettled?: RunResult['nodeSettled'] } = {},
 ): Promise<RunResult> {
 	const hooks = new ExecutionLifecycleHooks('manual', String(additionalData.executionId), {
 		id: 'test',
@@ -304,8 +441,13 @@ export async function continueRun(
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 	additionalData.hooks = hooks;
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
+	const processing = new WorkflowExecute(
+		additionalData,
+		'manual',
+		runExecutionData,
+	).processRunExecutionData(workflow);
+	void options.cancelWhen?.then(() => processing.cancel());
+	await processing;
 	const run = await finished;
 	const nodeRun = run.data.resultData.runData.AutoGPT?.[0];
 	const error = (nodeRun?.error ?? run.data.resultData.error) as RunResult['error'];
@@ -315,5 +457,7 @@ export async function continueRun(
 		additionalData,
 		items: nodeRun?.data?.main?.[0] ?? [],
 		error: error ?? undefined,
+		// A resumed run does not call the node's execute again.
+		nodeSettled: options.nodeSettled ?? Promise.resolve({}),
 	};
 }

@@ -1,9 +1,11 @@
 // What `npm pack` ships, and that the built nodes load with nothing beside them but n8n-workflow
 // (zod comes from n8n itself, which puts its own module folders on NODE_PATH before loading
-// community packages; the real-n8n tests prove that part inside n8n).
+// community packages; the real-n8n tests prove that part inside n8n). The package is built afresh
+// from the current source, in a copy of the repository, every time: a dist/ left from an earlier
+// build could hide a change, and the checkout's own dist/ is left to whoever else builds it.
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -18,13 +20,28 @@ let files: string[];
 
 jest.setTimeout(120_000);
 
+/** What `npm run build` and `npm pack` read: the sources and the files the package ships. */
+const BUILD_INPUTS = [
+	'package.json',
+	'tsconfig.json',
+	'gulpfile.js',
+	'index.js',
+	'README.md',
+	'LICENSE',
+	'nodes',
+	'credentials',
+];
+
 beforeAll(() => {
-	if (!existsSync(path.join(root, 'dist')))
-		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 	work = mkdtempSync(path.join(tmpdir(), 'autogpt-pack-'));
+	const source = path.join(work, 'source');
+	for (const entry of BUILD_INPUTS)
+		cpSync(path.join(root, entry), path.join(source, entry), { recursive: true });
+	symlinkSync(path.join(root, 'node_modules'), path.join(source, 'node_modules'));
+	execFileSync('npm', ['run', 'build'], { cwd: source, stdio: 'ignore' });
 	const [packed] = JSON.parse(
 		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-			cwd: root,
+			cwd: source,
 			encoding: 'utf8',
 		}),
 	) as Array<{ filename: string; files: Array<{ path: string }> }>;

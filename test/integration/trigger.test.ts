@@ -471,6 +471,45 @@ describe('automatic registration', () => {
 		);
 	});
 
+	it("replaces its subscription when it points at another URL (n8n's address changed)", async () => {
+		const created = await call<AdminSubscription>(
+			'POST',
+			`${sandbox.info.apiUrl}/webhooks`,
+			{ url: 'http://localhost:9/webhook/old-address/webhook', events },
+			apiKey(),
+		);
+		expect(created.status).toBeLessThan(300);
+		trigger.setStaticData({
+			subscriptionId: created.body.id,
+			subscriptionSecret: created.body.secret,
+		});
+		expect(await trigger.activate()).toEqual({ existed: false });
+		const all = await subscriptions();
+		expect(all.find((s) => s.id === created.body.id)).toBeUndefined();
+		const registered = all.filter((s) => s.url === trigger.webhookUrl);
+		expect(registered).toHaveLength(1);
+		expect(trigger.staticData()).toEqual({
+			subscriptionId: registered[0].id,
+			subscriptionSecret: registered[0].secret,
+		});
+	});
+
+	it('replaces its subscription when the secret was lost from the static data', async () => {
+		await trigger.activate();
+		const previous = trigger.staticData().subscriptionId as string;
+		trigger.setStaticData({ subscriptionId: previous });
+		expect(await trigger.activate()).toEqual({ existed: false });
+		const registered = (await subscriptions()).filter((s) => s.url === trigger.webhookUrl);
+		expect(registered).toHaveLength(1);
+		expect(registered[0].id).not.toBe(previous);
+		expect(trigger.staticData().subscriptionSecret).toBe(registered[0].secret);
+
+		// deliveries verify with the new secret again
+		const runsBefore = trigger.runs.length;
+		await executeAgent('echo', { after: 'lost secret' }, apiKey());
+		await waitFor(() => trigger.runs.length > runsBefore, 'a delivery to the new subscription');
+	});
+
 	it('replaces a subscription whose secret n8n lost, leaving one at this URL', async () => {
 		const previous = trigger.staticData().subscriptionId as string;
 		trigger.setStaticData({});

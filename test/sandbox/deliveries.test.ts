@@ -23,7 +23,9 @@ let tokens: TokenSet;
 let receiver: Receiver;
 
 beforeAll(async () => {
-	sandbox = await startTestSandbox({ timeFactor: 0.01 });
+	// Retries come fast (5 s × 0.01); an answer is awaited 30 s of real time, so that a busy machine
+	// answering late does not turn into a timeout the test did not ask for.
+	sandbox = await startTestSandbox({ timeFactor: 0.01, deliveryTimeoutSeconds: 3000 });
 });
 afterAll(() => sandbox.stop());
 beforeEach(async () => {
@@ -133,7 +135,7 @@ describe('§6 deliveries', () => {
 	});
 
 	it('retries a failed delivery after 5 s, 30 s, 300 s (times timeFactor), same bytes each time', async () => {
-		await admin(sandbox, 'POST', 'config', { timeFactor: 0.002 });
+		await admin(sandbox, 'POST', 'config', { timeFactor: 0.002, deliveryTimeoutSeconds: 15_000 });
 		receiver.answers.push(500, 503, 500, 500);
 		await admin(sandbox, 'POST', 'deliver', {
 			url: receiver.url,
@@ -141,7 +143,7 @@ describe('§6 deliveries', () => {
 			data: { execution_id: 'x', agent_id: 'y', status: 'completed', outputs: {} },
 			secret: 'whsec_test',
 		});
-		await waitUntil(() => receiver.received.length >= 4, 5000);
+		await waitUntil(() => receiver.received.length >= 4);
 		await sandbox.deliveriesSettled();
 		expect(receiver.received).toHaveLength(4); // the first try and three retries, no more
 
@@ -168,7 +170,8 @@ describe('§6 deliveries', () => {
 	});
 
 	it('a delivery that gets no answer times out and is tried again', async () => {
-		// 30 s × 0.01 = 300 ms of silence, then the first retry 50 ms later.
+		// 300 s × 0.01 = 3 s of silence, then the first retry 50 ms later.
+		await admin(sandbox, 'POST', 'config', { deliveryTimeoutSeconds: 300 });
 		receiver.answers.push(null);
 		await admin(sandbox, 'POST', 'deliver', {
 			url: receiver.url,
@@ -176,7 +179,7 @@ describe('§6 deliveries', () => {
 			data: {},
 			secret: 'whsec_x',
 		});
-		await waitUntil(() => receiver.received.length >= 2, 5000);
+		await waitUntil(() => receiver.received.length >= 2);
 		await sandbox.deliveriesSettled();
 		const log = (await admin(sandbox, 'GET', 'deliveries')).json;
 		expect(

@@ -38,6 +38,9 @@ describe('agent IDs', () => {
 		['', /empty/],
 		['has spaces', /not an agent ID/],
 		['https://platform.agpt.co/library', /no flowID/],
+		['https://platform.agpt.co/build?flowID=../../grants', /no flowID/],
+		['https://platform.agpt.co/build?flowID=abc%2F..%2Fcancel', /no flowID/],
+		['https://platform.agpt.co/build?flowID=', /no flowID/],
 		['http://[bad', /not a valid URL/],
 	])('%s is refused', (value, reason) => {
 		const result = parseAgentId(value);
@@ -142,6 +145,22 @@ describe('rate budget', () => {
 		expect(budget.untilResetMs(15_000)).toBe(45_000);
 	});
 
+	test('answers that arrive out of order: within a window the smallest count is the truest', () => {
+		const budget = new RateBudget('execute');
+		budget.spend(0);
+		budget.settle(10, { remaining: 5, resetAtMs: 60_000 });
+		budget.spend(20);
+		budget.spend(21);
+		// the newer answer says 1 left, then the older one (sent first) arrives saying 2
+		budget.settle(30, { remaining: 1, resetAtMs: 60_000 });
+		budget.settle(31, { remaining: 2, resetAtMs: 60_000 });
+		budget.spend(40);
+		expect(budget.delayMs(41)).toBe(60_000 - 41);
+		// a new window starts from what it says
+		budget.settle(60_001, { remaining: 9, resetAtMs: 120_000 });
+		expect(budget.delayMs(60_002)).toBe(0);
+	});
+
 	test('a 429 blocks until Retry-After, not until a later window reset', () => {
 		const budget = new RateBudget('read');
 		budget.block(5000);
@@ -159,6 +178,17 @@ describe('rate budget', () => {
 		).toEqual({ remaining: 7, resetAtMs: 100_000 });
 		expect(readRateLimitHeaders({})).toEqual({ remaining: undefined, resetAtMs: undefined });
 		expect(retryAfterMs({ 'retry-after': '3' }, 0)).toBe(3000);
+		expect(retryAfterMs({ 'retry-after': ['7'] }, 0)).toBe(7000);
+		expect(
+			retryAfterMs(
+				{ 'retry-after': 'Thu, 31 Dec 2026 23:59:30 GMT' },
+				Date.UTC(2026, 11, 31, 23, 59),
+			),
+		).toBe(30_000);
+		expect(
+			retryAfterMs({ 'retry-after': 'Thu, 31 Dec 2026 23:59:30 GMT' }, Date.UTC(2027, 0, 1)),
+		).toBe(0);
+		expect(retryAfterMs({}, 0)).toBeUndefined();
 		expect(retryAfterMs({ 'x-ratelimit-reset': '10', 'x-ratelimit-remaining': '0' }, 4000)).toBe(
 			6000,
 		);

@@ -1,6 +1,7 @@
 // Test code: it runs in jest or tsx on Node, never inside n8n, so n8n's rules for node code do not apply.
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 
 import { apiKeyCredentials, runAutoGpt, TestCredentialsHelper } from '../../helpers/workflow';
 
@@ -68,8 +69,8 @@ describe('Agent → Execute', () => {
 				.reply(200, {
 					execution_id: 'ex-1',
 					status: completed,
-					started_at: '2026-11-22T20:00:00.123456+00:00',
-					completed_at: '2026-11-22T20:00:03.000001+00:00',
+					started_at: '2026-12-31T23:59:58.123456+00:00',
+					completed_at: '2027-01-01T00:00:03.000001+00:00',
 					outputs: { answer: ['42'], items: [1, 2] },
 					error: null,
 				});
@@ -231,6 +232,57 @@ describe('Agent → Execute', () => {
 		});
 	});
 
+	test('with Return on Review off, REVIEW is waited through until the run completes', async () => {
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-r', status: 'queued' });
+		nock(API).get('/executions/ex-r').reply(200, { execution_id: 'ex-r', status: 'REVIEW' });
+		nock(API)
+			.get('/executions/ex-r')
+			.reply(200, { execution_id: 'ex-r', status: 'COMPLETED', outputs: { answer: ['ok'] } });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({
+				options: { pollInterval: 0.25, timeout: 10, returnOnReview: false },
+			}),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toEqual({
+			execution_id: 'ex-r',
+			agent_id: 'agent-1',
+			status: 'completed',
+			outputs: { answer: 'ok' },
+		});
+	});
+
+	test("n8n's Stop ends the wait: no status check after the run was cancelled", async () => {
+		nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-c', status: 'queued' });
+		let checks = 0;
+		let stop: () => void = () => {};
+		const stopped = new Promise<void>((resolve) => (stop = resolve));
+		nock(API)
+			.get('/executions/ex-c')
+			.reply(() => {
+				checks++;
+				// the user presses Stop while the node waits before its next check
+				if (checks === 2) void sleep(100).then(stop);
+				return [200, { execution_id: 'ex-c', status: 'RUNNING' }];
+			})
+			.persist();
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({ options: { pollInterval: 0.25, timeout: 4 } }),
+			cancelWhen: stopped,
+		});
+		const { error } = await result.nodeSettled;
+		nock.cleanAll();
+		expect(checks).toBe(2);
+		// what n8n logs for the node: it stopped because of the Stop, not because a request failed
+		expect(error?.message).toBe('Stopped waiting for execution ex-c');
+	});
+
 	test('gives up after the timeout with the last status and what to do', async () => {
 		nock(API)
 			.post('/executions/agents/agent-1/execute')
@@ -278,6 +330,44 @@ describe('Agent → Execute', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => [item.json.outputs, item.pairedItem])).toEqual(
 			[0, 1, 2, 3, 4].map((i) => [{ topic: `t${i}` }, { item: i }]),
+		);
+	});
+});
+
+describe('Execution → Wait within a read budget', () => {
+	test('executions waiting together share the budget: each checks as seldom as their number requires', async () => {
+		// 8 reads left for 12 s and four executions waiting: together they may check every 1.5 s,
+		// so each one every 6 s, which is past its 4 s timeout. The first to hear the budget checks
+		// once and gives up; one execution alone could check every 1.5 s.
+		const resetAt = Math.ceil(Date.now() / 1000) + 12;
+		const checks: Record<string, number> = {};
+		nock(API)
+			.get((path) => /\/executions\/ex-\d$/.test(path))
+			.reply((uri) => {
+				const id = uri.split('/').pop() as string;
+				checks[id] = (checks[id] ?? 0) + 1;
+				return [
+					200,
+					{ execution_id: id, status: 'RUNNING' },
+					{ 'X-RateLimit-Remaining': '8', 'X-RateLimit-Reset': String(resetAt) },
+				];
+			})
+			.persist();
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: {
+				resource: 'execution',
+				operation: 'wait',
+				executionId: '={{ $json.id }}',
+				options: { pollInterval: 5, timeout: 4 },
+			},
+			inputItems: [0, 1, 2, 3].map((i) => ({ id: `ex-${i}` })),
+			continueOnFail: true,
+		});
+		nock.cleanAll();
+		expect(checks['ex-0']).toBe(1);
+		expect(result.items[0].json.error).toBe(
+			'Execution ex-0 did not finish within 4 seconds (last status: RUNNING)',
 		);
 	});
 });
@@ -361,7 +451,51 @@ describe('Agent → Execute input checks', () => {
 			}),
 		});
 		expect(result.error).toBeUndefined();
+		expect(result.items).toEqual([
+			{
+				json: { execution_id: 'ex-f', status: 'queued', agent_id: 'agent-1' },
+				pairedItem: { item: 0 },
+			},
+		]);
 		expect(scope.isDone()).toBe(true);
+	});
+
+	test('grant IDs given as one comma-separated expression are sent as a list', async () => {
+		nock(API)
+			.post('/executions/agents/agent-1/execute', {
+				inputs: { topic: 'n8n' },
+				grant_ids: ['g-1', 'g-2', 'g-3'],
+			})
+			.reply(200, { execution_id: 'ex-g', status: 'queued' });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({
+				waitForCompletion: false,
+				grantIds: '={{ $json.grants }}',
+			}),
+			inputItems: [{ grants: 'g-1, g-2,,g-3 ' }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.execution_id).toBe('ex-g');
+	});
+
+	test('an input without a name is refused, naming the fix, and no run is started', async () => {
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: executeParameters({
+				waitForCompletion: false,
+				inputSource: 'fields',
+				inputFields: {
+					input: [
+						{ name: 'topic', value: 'cats' },
+						{ name: '', value: 'dry' },
+					],
+				},
+			}),
+		});
+		expect(result.error?.message).toBe('An input has no name');
+		expect(result.error?.description).toMatch(/Give every input under Inputs the name/);
+		expect(result.error?.context?.itemIndex).toBe(0);
 	});
 
 	test('a malformed webhook URL is refused before any request', async () => {

@@ -26,7 +26,7 @@ const grant = (id: string, provider: string) => ({
 	provider,
 	granted_scopes: [`${provider}:read`],
 	permissions: ['USE', 'DELETE'],
-	created_at: '2026-11-22T20:00:00.123456+00:00',
+	created_at: '2026-12-31T23:59:59.999999+00:00',
 	last_used_at: null,
 	expires_at: null,
 });
@@ -60,6 +60,27 @@ describe('Execution', () => {
 				pairedItem: { item: 1 },
 			},
 		]);
+	});
+
+	test('Get of a failed execution keeps the error in the simplified item', async () => {
+		nock(API).get('/executions/ex-f').reply(200, {
+			execution_id: 'ex-f',
+			status: 'FAILED',
+			started_at: '2026-12-31T23:59:58.000001+00:00',
+			completed_at: '2027-01-01T00:00:01+00:00',
+			outputs: {},
+			error: 'Tool crashed: quota exceeded',
+		});
+		const result = await runAutoGpt({
+			credentials: apiKey(),
+			parameters: { resource: 'execution', operation: 'get', executionId: 'ex-f' },
+		});
+		expect(result.items[0].json).toEqual({
+			execution_id: 'ex-f',
+			status: 'failed',
+			outputs: {},
+			error: 'Tool crashed: quota exceeded',
+		});
 	});
 
 	test('Get of an unknown execution says 404 and what to check', async () => {
@@ -157,6 +178,26 @@ describe('Grant', () => {
 		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
 			true,
 		);
+	});
+
+	test('Get Many over several input items pairs each grant with the item it was listed for', async () => {
+		nock(API).get('/grants/').times(2).reply(200, grants);
+		const result = await runAutoGpt({
+			credentials: oauth(),
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'getAll',
+				limit: 2,
+			},
+			inputItems: [{ user: 'a' }, { user: 'b' }],
+		});
+		expect(result.items.map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['g-1', { item: 0 }],
+			['g-2', { item: 0 }],
+			['g-1', { item: 1 }],
+			['g-2', { item: 1 }],
+		]);
 	});
 
 	test('Get Many with Return All', async () => {

@@ -120,18 +120,58 @@ describe('retries', () => {
 		);
 	});
 
-	test('a 429 is waited out as Retry-After says, then the execute goes through once', async () => {
+	test('a 429 is waited out for as long as Retry-After says (2 s), then the execute goes through once', async () => {
+		let limitedAt = 0;
+		let retriedAt = 0;
 		nock(API)
 			.post('/executions/agents/agent-1/execute')
-			.reply(429, { detail: 'Rate limit exceeded' }, { 'Retry-After': '1' });
+			.reply(() => {
+				limitedAt = Date.now();
+				return [429, { detail: 'Rate limit exceeded' }, { 'Retry-After': '2' }];
+			});
 		nock(API)
 			.post('/executions/agents/agent-1/execute')
-			.reply(200, { execution_id: 'ex-2', status: 'queued' });
-		const started = Date.now();
+			.reply(() => {
+				retriedAt = Date.now();
+				return [200, { execution_id: 'ex-2', status: 'queued' }];
+			});
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.execution_id).toBe('ex-2');
-		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+		// waiting only ever lasts longer than asked: a lower bound cannot race
+		expect(retriedAt - limitedAt).toBeGreaterThanOrEqual(1990);
+	});
+
+	test('a 429 whose Retry-After is an HTTP date is waited out until then', async () => {
+		let retriedAt = 0;
+		const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(429, { detail: 'Rate limit exceeded' }, { 'Retry-After': until.toUTCString() });
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(() => {
+				retriedAt = Date.now();
+				return [200, { execution_id: 'ex-1', status: 'RUNNING' }];
+			});
+		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
+		expect(result.items[0].json).toEqual({ execution_id: 'ex-1', status: 'running' });
+		expect(retriedAt).toBeGreaterThanOrEqual(until.getTime() - 10);
+	});
+
+	test('a 429 that asks for an hour fails the item at once with the rate-limit advice, and sends nothing more', async () => {
+		const scope = nock(API)
+			.post('/executions/agents/agent-1/execute')
+			.reply(429, { detail: 'Hourly limit reached' }, { 'Retry-After': '3600' })
+			.post('/executions/agents/agent-1/execute')
+			.reply(200, { execution_id: 'ex-2', status: 'queued' });
+		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
+		expect(result.error?.message).toBe(
+			'Could not start agent agent-1: AutoGPT answered 429 Too Many Requests — Hourly limit reached',
+		);
+		expect(result.error?.description).toMatch(/rate limit was reached/);
+		expect(result.error?.httpCode).toBe('429');
+		expect(scope.pendingMocks()).toHaveLength(1);
 	});
 
 	test('when the platform says the window is spent, the next request waits for the reset instead of earning a 429', async () => {
@@ -207,6 +247,27 @@ describe('answers that do not fit', () => {
 		expect(result.error?.message).toBe(
 			'Could not get execution ex-1: AutoGPT answered 401 Unauthorized — Invalid API key agpt_*** / Bearer ***',
 		);
+	});
+});
+
+describe('credential problems', () => {
+	test('an API key that the credential layer echoes in its error is masked in the message', async () => {
+		// n8n refuses a credential before any request goes out, in its own words: whatever those
+		// words are, the key must not reach the node's error (what the user, logs and AI tools see).
+		class RefusingCredentials extends TestCredentialsHelper {
+			async authenticate(): Promise<never> {
+				throw new Error(`The credential's header X-API-Key: ${API_KEY} could not be used`);
+			}
+		}
+		const result = await runAutoGpt({
+			credentials: new RefusingCredentials({ autoGptApi: apiKeyCredentials(API_KEY, PLATFORM) }),
+			parameters: getExecution,
+		});
+		expect(result.error?.message).toBe(
+			"Could not get execution ex-1: The credential's header X-API-Key: agpt_*** could not be used",
+		);
+		expect(result.error?.description).toBe('Check the AutoGPT credential of this node.');
+		expect(JSON.stringify(result.error)).not.toContain(API_KEY);
 	});
 });
 

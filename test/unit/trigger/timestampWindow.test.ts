@@ -18,6 +18,12 @@ describe('parseIsoTimestamp', () => {
 		// a naive Python datetime (utcnow().isoformat()) is UTC
 		['2026-11-22T20:00:00.123456', at + 123.456],
 		['2024-02-29T00:00:00+00:00', Date.UTC(2024, 1, 29)],
+		['2026-12-31T23:59:59.999999+00:00', Date.UTC(2026, 11, 31, 23, 59, 59) + 999.999],
+		['2026-12-01T23:00:00Z', Date.UTC(2026, 11, 1, 23, 0, 0)],
+		['2027-01-01T00:30:00+01:00', Date.UTC(2026, 11, 31, 23, 30, 0)],
+		['2026-12-31T20:59:59-03:00', Date.UTC(2026, 11, 31, 23, 59, 59)],
+		['2026-10-31T23:45:00+00:00', Date.UTC(2026, 9, 31, 23, 45, 0)],
+		['2026-01-09T09:09:09+00:00', Date.UTC(2026, 0, 9, 9, 9, 9)],
 	])('%s', (text, expected) => {
 		expect(parseIsoTimestamp(text)).toBeCloseTo(expected, 6);
 	});
@@ -37,6 +43,10 @@ describe('parseIsoTimestamp', () => {
 		'2026-11-22T20:00:00+0000x',
 		'2026-11-22T20:00:00+25:00',
 		'2026-11-22T20:00:00.Z',
+		'2026-12-32T23:00:00Z',
+		'2026-00-10T23:00:00Z',
+		'2026-12-00T23:00:00Z',
+		'2026-12-31T23:59:59+23:60',
 	])('rejects %j', (text) => {
 		const parsed = parseIsoTimestamp(text);
 		expect(parsed === undefined || Number.isNaN(parsed)).toBe(true);
@@ -71,6 +81,22 @@ describe('checkTimestamp', () => {
 			reason: 'outside',
 		});
 		expect(checkTimestamp('2026-11-22T20:00:31+00:00', at, 30)).toEqual({
+			ok: false,
+			reason: 'outside',
+		});
+	});
+
+	it('works across midnight and the turn of the year', () => {
+		const lastSecond = Date.UTC(2026, 11, 31, 23, 59, 59);
+		expect(checkTimestamp('2027-01-01T00:04:59+00:00', lastSecond, tolerance)).toEqual({
+			ok: true,
+			epochMs: lastSecond + 300_000,
+		});
+		expect(checkTimestamp('2026-12-31T23:54:59+00:00', lastSecond, tolerance)).toEqual({
+			ok: true,
+			epochMs: lastSecond - 300_000,
+		});
+		expect(checkTimestamp('2027-01-01T00:05:00+00:00', lastSecond, tolerance)).toEqual({
 			ok: false,
 			reason: 'outside',
 		});

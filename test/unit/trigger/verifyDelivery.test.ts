@@ -7,8 +7,12 @@ import {
 } from '../../../nodes/AutoGpt/trigger/verification/verifyDelivery';
 
 const secret = 'whsec_verify_unit';
-const nowMs = Date.UTC(2026, 10, 22, 20, 0, 0);
-const isoNow = '2026-11-22T20:00:00.000000+00:00';
+// The last minutes of a year: a December date, an hour of 23, and a window that crosses midnight.
+const nowMs = Date.UTC(2026, 11, 31, 23, 58, 30);
+const isoNow = '2026-12-31T23:58:30.000000+00:00';
+/** The time `seconds` from now, as Python's isoformat writes it. */
+const at = (seconds: number) =>
+	new Date(nowMs + seconds * 1000).toISOString().replace('Z', '000+00:00');
 
 function body(overrides: Record<string, unknown> = {}): string {
 	// the way Python's json.dumps writes it on the wire: spaces, not sorted, non-ASCII escaped
@@ -114,25 +118,25 @@ describe('verifyDelivery', () => {
 		],
 		[
 			'a stale header timestamp',
-			request(body(), 'canonical', { timestampHeader: '2026-11-22T19:54:00+00:00' }),
+			request(body(), 'canonical', { timestampHeader: at(-360) }),
 			{},
 			'X-Webhook-Timestamp is outside the tolerance window',
 		],
 		[
 			'a stale body timestamp',
-			request(body({ timestamp: '2026-11-22T19:54:00+00:00' })),
+			request(body({ timestamp: at(-360) })),
 			{},
 			'body timestamp is outside the tolerance window',
 		],
 		[
 			'a future body timestamp',
-			request(body({ timestamp: '2026-11-22T20:06:00+00:00' })),
+			request(body({ timestamp: at(360) })),
 			{},
 			'body timestamp is outside the tolerance window',
 		],
 		[
 			'a tolerance it exceeds',
-			request(body({ timestamp: '2026-11-22T19:59:00+00:00' })),
+			request(body({ timestamp: at(-60) })),
 			{ toleranceSeconds: 30 },
 			'body timestamp is outside the tolerance window',
 		],
@@ -168,6 +172,47 @@ describe('verifyDelivery', () => {
 			accepted: false,
 			status: 400,
 			reason,
+		});
+	});
+
+	it('refuses a MAC that matches the real one in all but its last byte', () => {
+		const text = body();
+		const genuine = signatureHeaderFor(secret, canonicalJson(text));
+		const lastByte = genuine.slice(-2) === 'ff' ? '00' : 'ff';
+		const forged = genuine.slice(0, -2) + lastByte;
+		expect(verifyDelivery(request(text), settings())).toMatchObject({ accepted: true });
+		expect(
+			verifyDelivery(request(text, 'canonical', { signatureHeader: forged }), settings()),
+		).toEqual({ accepted: false, status: 401, reason: 'signature does not match' });
+	});
+
+	it.each([
+		['New Year', Date.UTC(2027, 0, 1, 0, 0, 0)],
+		['a leap day at noon', Date.UTC(2028, 1, 29, 12, 0, 0)],
+		['the last second of June', Date.UTC(2026, 5, 30, 23, 59, 59)],
+		['a December night', Date.UTC(2026, 11, 24, 23, 30, 15)],
+		['the last second of the year', Date.UTC(2026, 11, 31, 23, 59, 59)],
+	])('accepts a fresh delivery on %s', (_when, when) => {
+		const iso = new Date(when).toISOString().replace('Z', '123+00:00');
+		const text = body({ timestamp: iso });
+		const verdict = verifyDelivery(
+			{ ...request(text), timestampHeader: iso },
+			settings({ nowMs: when + 2000 }),
+		);
+		expect(verdict).toMatchObject({ accepted: true, delivery: { timestamp: iso } });
+	});
+
+	it('remembers a body signed ahead of this clock until its own time leaves the window', () => {
+		// The sender's clock runs four minutes ahead: the copy arrives six minutes after the original,
+		// still within five minutes of the signed time, so only the replay memory can refuse it.
+		const text = body({ timestamp: at(240) });
+		const s = settings();
+		expect(verifyDelivery(request(text), s)).toMatchObject({ accepted: true });
+		const later = { ...s, nowMs: nowMs + 360_000 };
+		expect(verifyDelivery({ ...request(text), timestampHeader: at(360) }, later)).toEqual({
+			accepted: false,
+			status: 401,
+			reason: 'replayed delivery',
 		});
 	});
 

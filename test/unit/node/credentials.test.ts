@@ -1,0 +1,172 @@
+// The credential definitions as n8n uses them, read from the credential classes (hidden fields,
+// defaults, expressions): the API key's Test button, and the OAuth2 Connect flow with its token
+// exchange. A change to a credential definition fails here in milliseconds.
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- n8n's own OAuth2 client, as n8n runs the flow */
+import { ClientOAuth2 } from '@n8n/client-oauth2';
+import nock from 'nock';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import {
+	apiKeyCredentials,
+	credentialProperties,
+	credentialType,
+	oauthCredentials,
+	resolveCredential,
+	resolveWithCredentials,
+	TestCredentialsHelper,
+} from '../../helpers/workflow';
+
+const REDIRECT_URI = 'https://n8n.example.com/rest/oauth2-credential/callback';
+
+beforeEach(() => {
+	nock.cleanAll();
+	nock.disableNetConnect();
+});
+afterAll(() => nock.enableNetConnect());
+
+/**
+ * n8n's Test button for a credential with a `test.request` (its credentials tester): the request's
+ * expressions resolved with the credential, the credential's authentication applied, and the
+ * credential accepted when the answer is a 2xx.
+ */
+async function pressTest(type: string, entered: ICredentialDataDecryptedObject) {
+	const credentials = resolveCredential(type, entered);
+	const { request } = credentialType(type).test!;
+	const url =
+		resolveWithCredentials(String(request.baseURL ?? ''), credentials) +
+		resolveWithCredentials(String(request.url ?? ''), credentials);
+	const options = await new TestCredentialsHelper({}).authenticate(credentials, type, {
+		url,
+		method: request.method ?? 'GET',
+		headers: {},
+	});
+	const response = await fetch(options.url, {
+		method: options.method,
+		headers: options.headers as Record<string, string>,
+	});
+	return response.ok ? 'accepted' : `refused (${response.status})`;
+}
+
+describe('AutoGPT API credential: the Test button', () => {
+	test('asks the External API for the capabilities with the key, at the default platform', async () => {
+		const scope = nock('https://platform.agpt.co', { reqheaders: { 'x-api-key': 'agpt_k1' } })
+			.get('/api/external/v1/executions/capabilities')
+			.reply(200, { user_id: 'u', grants: [], available_scopes: [] });
+		expect(await pressTest('autoGptApi', { apiKey: 'agpt_k1' })).toBe('accepted');
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('uses the External API URL when one is set, and reports a refused key', async () => {
+		nock('https://api.self.hosted')
+			.get('/external-api/v1/executions/capabilities')
+			.reply(401, { detail: 'Invalid API key' });
+		expect(
+			await pressTest(
+				'autoGptApi',
+				apiKeyCredentials(
+					'agpt_k2',
+					'https://self.hosted',
+					'https://api.self.hosted/external-api/v1',
+				),
+			),
+		).toBe('refused (401)');
+	});
+
+	test('a Platform URL typed with a trailing slash gives the same request', async () => {
+		nock('https://self.hosted')
+			.get('/api/external/v1/executions/capabilities')
+			.reply(200, { user_id: 'u', grants: [], available_scopes: [] });
+		expect(
+			await pressTest('autoGptApi', apiKeyCredentials('agpt_k3', 'https://self.hosted/')),
+		).toBe('accepted');
+	});
+
+	test('keeps the key out of sight in the credential dialog', () => {
+		const secrets = credentialProperties('autoGptApi').filter((field) => field.name === 'apiKey');
+		expect(secrets.map((field) => field.typeOptions?.password)).toEqual([true]);
+		expect(
+			credentialProperties('autoGptOAuth2Api')
+				.filter((field) => field.name === 'webhookSecret')
+				.map((field) => field.typeOptions?.password),
+		).toEqual([true]);
+	});
+});
+
+describe('AutoGPT OAuth2 API credential: Connect my account, as n8n 2.40 runs it', () => {
+	// n8n's OAuthService.generateAOauth2AuthUri and OAuth2CredentialController.handleCallback, with
+	// n8n's own OAuth2 client: PKCE when the grant type says so, client credentials in the body
+	// when the authentication says so.
+	const entered = oauthCredentials({
+		platformUrl: 'https://self.hosted/',
+		clientId: 'client-1',
+		clientSecret: 'client-secret-1',
+		accessToken: '',
+	});
+	delete entered.oauthTokenData;
+
+	function oauthClient(credentials: ICredentialDataDecryptedObject) {
+		const scope = String(credentials.scope ?? 'openid');
+		return new ClientOAuth2({
+			clientId: String(credentials.clientId),
+			clientSecret: String(credentials.clientSecret ?? ''),
+			accessTokenUri: String(credentials.accessTokenUrl ?? ''),
+			authorizationUri: String(credentials.authUrl ?? ''),
+			authentication: (credentials.authentication as 'body' | 'header') ?? 'header',
+			redirectUri: REDIRECT_URI,
+			scopes: scope.split(scope.includes(',') ? ',' : ' '),
+			scopesSeparator: scope.includes(',') ? ',' : ' ',
+		});
+	}
+
+	test("opens the platform's consent page with a PKCE S256 challenge and every scope the nodes use", () => {
+		const credentials = resolveCredential('autoGptOAuth2Api', entered);
+		const pkce = credentials.grantType === 'pkce';
+		const uri = new URL(
+			oauthClient(credentials).code.getUri(
+				pkce ? { query: { code_challenge: 'c', code_challenge_method: 'S256' } } : {},
+			),
+		);
+		expect(`${uri.origin}${uri.pathname}`).toBe('https://self.hosted/oauth/authorize');
+		expect(uri.searchParams.get('code_challenge_method')).toBe('S256');
+		expect(uri.searchParams.get('scope')).toBe(
+			'openid profile email agents:execute integrations:list integrations:connect integrations:delete',
+		);
+		expect(uri.searchParams.get('client_id')).toBe('client-1');
+	});
+
+	test('exchanges the code at the token URL with the verifier and the client credentials in the form body', async () => {
+		const credentials = resolveCredential('autoGptOAuth2Api', entered);
+		const verifier = 'v'.repeat(43);
+		const body: Record<string, string> = {};
+		if (credentials.grantType === 'pkce') body.code_verifier = verifier;
+		const client = { ...credentials };
+		if (credentials.authentication === 'body') {
+			body.client_id = String(credentials.clientId);
+			body.client_secret = String(credentials.clientSecret);
+			delete client.clientSecret;
+		}
+		let form = new URLSearchParams();
+		let authorization: string | undefined;
+		nock('https://self.hosted')
+			.post('/oauth/token', (sent: Record<string, string>) => {
+				form = new URLSearchParams(sent);
+				return true;
+			})
+			.reply(function () {
+				authorization = this.req.headers.authorization as string | undefined;
+				return [200, { access_token: 'a-1', refresh_token: 'r-1', token_type: 'Bearer' }];
+			});
+		const token = await oauthClient(client).code.getToken(`${REDIRECT_URI}?code=code-1&state=s`, {
+			body,
+		});
+		expect(token.accessToken).toBe('a-1');
+		expect(Object.fromEntries(form)).toMatchObject({
+			grant_type: 'authorization_code',
+			code: 'code-1',
+			code_verifier: verifier,
+			client_id: 'client-1',
+			client_secret: 'client-secret-1',
+		});
+		expect(authorization ?? '').not.toMatch(/^Basic/i);
+	});
+});
