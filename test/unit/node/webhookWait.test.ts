@@ -460,9 +460,9 @@ describe('runs started long before the wait began', () => {
 		slowStarts();
 		read('a', 'RUNNING');
 		read('b', 'FAILED', { error: 'boom' });
-		let waiting: WaitingExecution | undefined;
+		const saved: { waiting?: WaitingExecution } = {};
 		const executionId = 'slow-start-failure';
-		const { notices, resumed } = noticesReach(executionId, () => waiting);
+		const { notices, resumed } = noticesReach(executionId, () => saved.waiting);
 		const waited = await runAutoGpt({
 			credentials: oauth(),
 			parameters: parameters(),
@@ -470,7 +470,7 @@ describe('runs started long before the wait began', () => {
 			executionId,
 		});
 		restoreClock();
-		waiting = new WaitingExecution(waited);
+		saved.waiting = new WaitingExecution(waited);
 		const ended = await resumed();
 		expect(notices.isDone()).toBe(false); // answered before all five tries were needed
 		expect(ended?.error?.message).toBe('Execution ex-b of agent agent-1 failed: boom');
