@@ -1,7 +1,8 @@
-// One jest run, four projects: unit (nock, pure modules, n8n-core workflow runs), integration
-// (the sandbox over real loopback HTTP), e2e (a real n8n process with the packed package: the
-// end-to-end tests and the reliability suite) and browser (headless Chromium against the sandbox
-// and a real n8n; only this project installs Debian's chromium, and only when its tests run).
+// One jest run, five projects: unit (nock, pure modules, n8n-core workflow runs), node24 (the
+// trigger's unit tests again on the Node 24 n8n runs on), integration (the sandbox over real
+// loopback HTTP), e2e (a real n8n process with the packed package: the end-to-end tests and the
+// reliability suite) and browser (headless Chromium against the sandbox and a real n8n; only this
+// project installs Debian's chromium, and only when its tests run).
 const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
@@ -22,6 +23,12 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+		},
+		{
+			displayName: 'node24',
+			testEnvironment: 'node',
+			transform,
+			testMatch: ['<rootDir>/test/node24/**/*.test.ts'],
 		},
 		{
 			displayName: 'integration',

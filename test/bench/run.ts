@@ -10,6 +10,7 @@ import { N8N_VERSION } from '../e2e/harness';
 import { runExecuteAndWaitBench } from './executeAndWait';
 import { runLargeOutputBench } from './largeOutput';
 import { fmt, log } from './report';
+import { runForgedBench } from './forged';
 import { bootStack, type BenchStack } from './stack';
 import { runTriggerBench } from './trigger';
 import { runVerificationBench } from './verification';
@@ -37,10 +38,13 @@ async function main(): Promise<void> {
 
 	// In process first, while nothing else of ours runs.
 	let verification: ReturnType<typeof runVerificationBench> | undefined;
+	let forged: Awaited<ReturnType<typeof runForgedBench>> | undefined;
 	if (only.has('3')) {
 		log('3. verification cost');
 		verification = runVerificationBench();
 		process.stdout.write(`${verification.text}\n`);
+		forged = await runForgedBench();
+		process.stdout.write(`${forged.text}\n`);
 	}
 
 	log('booting n8n and the sandbox (once for everything)');
@@ -101,6 +105,10 @@ async function main(): Promise<void> {
 			trigger_p99_ms: trigger?.result.trigger.p99Ms,
 			verify_overhead_raw_1kb: verification?.result.overheadRaw1kb,
 			verify_overhead_canonical_1mb: verification?.result.overheadCanonical1mb,
+			forged_16mb_ms: forged?.result.forged16mbMs,
+			forged_16mb_vs_parse: forged?.result.forged16mbVsParse,
+			forged_16mb_extra_mem_vs_size: forged?.result.forged16mbExtraMemVsSize,
+			forged_16mb_held_mem_vs_size: forged?.result.forged16mbHeldMemVsSize,
 			memory_vs_http: large?.result.memoryVsHttp,
 			peak_rss_vs_http: large?.result.peakVsHttp,
 			poll_wait_vs_ideal_100: waitMode('poll')?.vsIdeal,
@@ -125,6 +133,7 @@ async function main(): Promise<void> {
 					executeAndWait: wait?.result,
 					trigger: trigger?.result,
 					verification: verification?.result,
+					forged: forged?.result,
 					largeOutput: large?.result,
 					webhookWait: webhookWait?.result,
 				},

@@ -1,7 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -105,6 +105,19 @@ export class WorkflowActivationError extends Error {
 	}
 }
 
+/**
+ * fetch, sent again once when n8n closed a kept-alive connection as the request went out on it
+ * (undici: "other side closed"): n8n read nothing of it. On a busy machine the client's timer that
+ * retires idle connections before n8n's 5 s keep-alive timeout can fire late; after a restart the
+ * connections kept to the old process are closed.
+ */
+export async function fetchReusingSafely(url: string, init: RequestInit): Promise<Response> {
+	return await fetch(url, init).catch(async (error: Error & { cause?: { code?: string } }) => {
+		if (error.cause?.code !== 'UND_ERR_SOCKET') return await Promise.reject(error);
+		return await fetch(url, init);
+	});
+}
+
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
@@ -114,7 +127,7 @@ export class N8nClient {
 	// -- transport --------------------------------------------------------------------------
 
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/rest${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/rest${path}`, {
 			method,
 			headers: {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -135,7 +148,7 @@ export class N8nClient {
 	}
 
 	async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}/api/v1${path}`, {
+		const response = await fetchReusingSafely(`${this.url}/api/v1${path}`, {
 			method,
 			headers: {
 				accept: 'application/json',
@@ -199,29 +212,16 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		// Several megabytes; on a busy machine n8n sometimes closes the socket midway: read it again.
-		for (let attempt = 1; ; attempt++) {
-			try {
-				const response = await fetch(`${this.url}/types/nodes.json`, {
-					headers: this.cookie ? { cookie: this.cookie } : {},
-				});
-				if (!response.ok)
-					throw new N8nHttpError(
-						'GET',
-						'/types/nodes.json',
-						response.status,
-						await response.text(),
-					);
-				return (await response.json()) as Array<{
-					name: string;
-					displayName: string;
-					version: number | number[];
-				}>;
-			} catch (error) {
-				if (error instanceof N8nHttpError || attempt >= 3) throw error;
-				await sleep(1000);
-			}
-		}
+		const response = await fetchReusingSafely(`${this.url}/types/nodes.json`, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+		});
+		if (!response.ok)
+			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
+		return (await response.json()) as Array<{
+			name: string;
+			displayName: string;
+			version: number | number[];
+		}>;
 	}
 
 	async credentialTypes(): Promise<
@@ -232,7 +232,7 @@ export class N8nClient {
 			properties: Array<{ name: string; [key: string]: unknown }>;
 		}>
 	> {
-		const response = await fetch(`${this.url}/types/credentials.json`, {
+		const response = await fetchReusingSafely(`${this.url}/types/credentials.json`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)

@@ -107,19 +107,27 @@ export async function credentialsForTests(
 		'autoGptApi',
 		apiKeyCredentialData(stack.sandbox),
 	);
-	const client = await stack.n8n.createCredential(
-		'AutoGPT OAuth2 (sandbox)',
-		'autoGptOAuth2Api',
-		oauth2CredentialData(stack.sandbox),
-	);
-	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
 	return {
-		oauth: { ...client, type: 'autoGptOAuth2Api' },
+		oauth: await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)'),
 		apiKey: { ...key, type: 'autoGptApi' },
 	};
 }
 
 let counter = 0;
+/** An AutoGPT OAuth2 credential for the sandbox's client, connected through the consent page. */
+export async function connectedOAuth2Credential(
+	stack: TestStack,
+	name: string,
+): Promise<CredentialRef> {
+	const client = await stack.n8n.createCredential(
+		name,
+		'autoGptOAuth2Api',
+		oauth2CredentialData(stack.sandbox),
+	);
+	await connectOAuth2Credential(stack.n8n, stack.admin, client.id);
+	return { ...client, type: 'autoGptOAuth2Api' };
+}
+
 export function uniquePath(prefix: string): string {
 	counter += 1;
 	return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;

@@ -200,6 +200,32 @@ test('grants: get many, get, delete credential; capabilities (OAuth2)', async ()
 	expect(refused.error?.httpCode).toBe('403');
 });
 
+test('five concurrent items with an expired token all succeed against refresh-token reuse detection: n8n-core refreshes once for them', async () => {
+	// A server that revokes a whole grant when a rotated-out refresh token comes back (see the
+	// sandbox's refreshTokenReuse): five refreshes with one token would end the connection.
+	await admin(sandbox, 'POST', 'config', { refreshTokenReuse: 'revokeFamily' });
+	const credentials = await oauth();
+	await admin(sandbox, 'POST', 'config', { clockOffsetSeconds: 2 * 3600 });
+
+	const result = await runAutoGpt({
+		credentials,
+		parameters: { authentication: 'oAuth2', resource: 'account', operation: 'getCapabilities' },
+		inputItems: [{}, {}, {}, {}, {}],
+	});
+
+	expect(result.error).toBeUndefined();
+	expect(result.items.map((item) => item.json.client_id)).toEqual(
+		Array(5).fill(sandbox.info.clientId),
+	);
+	// one refresh, written back once, and its tokens still good: the grant was not revoked
+	expect(credentials.updates).toHaveLength(1);
+	const again = await runAutoGpt({
+		credentials,
+		parameters: { authentication: 'oAuth2', resource: 'account', operation: 'getCapabilities' },
+	});
+	expect(again.error).toBeUndefined();
+});
+
 test('an agent that needs a google grant runs with it', async () => {
 	const credentials = await oauth();
 	const result = await runAutoGpt({

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 
 import { sleep } from '../e2e/processes';
+import { nestedDelivery } from '../helpers/nestedDelivery';
 import { PyFloat, signatureHeader, wireJson } from '../sandbox/canonical';
 import {
 	completedPayload,
@@ -26,6 +27,13 @@ export interface CorpusContext {
 	payloadLimitBytes: number;
 }
 
+/**
+ * Which trigger a case is sent to: the corpus target (Automatic registration, by default), or one
+ * of two Manual-registration triggers on the OAuth2 credential, which both verify with the OAuth
+ * client's webhook secret.
+ */
+export type Receiver = 'target' | 'manual' | 'otherManual';
+
 export interface CorpusCase {
 	name: string;
 	/** Why this answer is the right one. */
@@ -40,6 +48,8 @@ export interface CorpusCase {
 	build: () => WireDelivery;
 	/** Waits before sending (the replay after the window). */
 	before?: () => Promise<void>;
+	/** Where it is sent; the target unless said. */
+	to?: Receiver;
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -64,6 +74,25 @@ function rawSigned(secret: string, body: string, contentType = 'application/json
 			'user-agent': 'AutoGPT-Webhook/1.0',
 			'x-webhook-timestamp': pythonIso(Date.now()),
 			'x-webhook-signature': signatureHeader(secret, body),
+		},
+	};
+}
+
+/** A valid delivery nested `levels` deep (see nestedDelivery), signed in the given form. */
+function deepDelivery(secret: string, levels: number, form: 'raw' | 'canonical') {
+	const executionId = randomUUID();
+	const { wire, canonical } = nestedDelivery(levels, {
+		timestamp: pythonIso(Date.now()),
+		executionId,
+		agentId: '5b0c8a52-4c1e-4d52-9a0e-0e8f3d6c1a01',
+	});
+	return {
+		executionId,
+		/** Built when sent: the header timestamp is fresh. */
+		delivery: () => {
+			const delivery = rawSigned(secret, wire);
+			if (form === 'raw') return delivery;
+			return withHeader(delivery, 'x-webhook-signature', signatureHeader(secret, canonical));
 		},
 	};
 }
@@ -219,6 +248,37 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		starts: true,
 		executionId: executionIdOf(large),
 		build: () => signedDelivery(secret, large),
+	});
+
+	const asDeepAsPython = deepDelivery(secret, 995, 'canonical');
+	add({
+		name: 'valid, nested 995 levels (as deep as Python writes), canonical-signed',
+		why: "what the reference platform's json.dumps can sign is accepted",
+		expected: [200],
+		starts: true,
+		executionId: asDeepAsPython.executionId,
+		build: asDeepAsPython.delivery,
+	});
+
+	// ---- one signed delivery, two Manual triggers on one credential (one OAuth client secret)
+	const manual = completedPayload();
+	let manualDelivery: WireDelivery | undefined;
+	add({
+		name: "valid, to a Manual trigger, canonical-signed with the OAuth client's webhook secret",
+		why: "contract §6: deliveries to an execution's webhook_url are signed with the client's secret",
+		expected: [200],
+		starts: true,
+		executionId: executionIdOf(manual),
+		to: 'manual',
+		build: () => (manualDelivery = signedDelivery(context.clientSecret, manual)),
+	});
+	add({
+		name: 'that delivery again, to another Manual trigger on the same credential',
+		why: '§6: the same signed body under the same secret is a replay, wherever it arrives',
+		expected: [401],
+		starts: false,
+		to: 'otherManual',
+		build: () => withHeader(manualDelivery!, 'x-webhook-timestamp', pythonIso(Date.now())),
 	});
 
 	// ---- refused: signatures
@@ -461,6 +521,21 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 	});
 
 	// ---- refused: bodies
+	for (const [levels, form] of [
+		[1_001, 'canonical'],
+		[10_000, 'raw'],
+	] as const) {
+		const tooDeep = deepDelivery(secret, levels, form);
+		add({
+			name: `authentic body nested ${levels.toLocaleString('en')} levels, ${form}-signed`,
+			why: 'deeper than any Python signer writes: 400, nothing started, and never a 500',
+			expected: [400],
+			starts: false,
+			executionId: tooDeep.executionId,
+			build: tooDeep.delivery,
+		});
+	}
+
 	add({
 		name: 'malformed JSON, Content-Type application/json, raw-signed',
 		why: "n8n's body parser refuses it before the trigger runs (422)",
@@ -546,7 +621,20 @@ export function buildCorpus(context: CorpusContext): CorpusCase[] {
 		build: () => signedDelivery(secret, oversized),
 	});
 
-	// ---- last: the replay after the window, of the delivery made 4 min 56 s old
+	// ---- last: the replay in the window's last second, then after the window, of the delivery
+	// made 4 min 56 s old
+	add({
+		name: "replay in the window's last second (the 4 min 56 s old delivery again, 4 min 59.5 s after its timestamp)",
+		why: '§6: inside the window a copy is a replay: the memory outlives the window',
+		expected: [401],
+		starts: false,
+		before: async () => {
+			const waitMs = edgeTimestampMs + 299_500 - Date.now();
+			if (waitMs > 0) await sleep(waitMs);
+		},
+		build: () => withHeader(edgeDelivery!, 'x-webhook-timestamp', pythonIso(Date.now())),
+	});
+	// and after it
 	add({
 		name: 'replay after the window (the 4 min 56 s old delivery again, 5 min 1 s after its timestamp)',
 		why: '§6: its signed timestamp has left the window',

@@ -4,7 +4,7 @@ import { randomUUID } from 'crypto';
 
 import { sleep } from '../e2e/processes';
 import { triggerWorkflow } from '../e2e/workflows';
-import { buildCorpus, type CorpusCase } from './corpus';
+import { buildCorpus, type CorpusCase, type Receiver } from './corpus';
 import {
 	allExecutions,
 	type Answer,
@@ -30,9 +30,27 @@ export function forgedDeliveries(suite: ReliabilitySuite): void {
 			const other = await suite.h.n8n.createWorkflow(
 				triggerWorkflow('Reliability: another subscription', suite.apiKey, { events: ['*'] }),
 			);
-			await suite.h.n8n.activateWorkflow(target.id);
-			await suite.h.n8n.activateWorkflow(other.id);
-			const url = suite.webhookUrlOf(target);
+			// two Manual triggers on one OAuth2 credential: one webhook secret, the OAuth client's
+			const manual = await suite.h.n8n.createWorkflow(
+				triggerWorkflow('Reliability: manual trigger', suite.oauth, {
+					events: ['execution.completed'],
+					registration: 'manual',
+				}),
+			);
+			const otherManual = await suite.h.n8n.createWorkflow(
+				triggerWorkflow('Reliability: another manual trigger', suite.oauth, {
+					events: ['execution.completed'],
+					registration: 'manual',
+				}),
+			);
+			const receivers: Record<Receiver, { id: string; url: string }> = {
+				target: { id: target.id, url: suite.webhookUrlOf(target) },
+				manual: { id: manual.id, url: suite.webhookUrlOf(manual) },
+				otherManual: { id: otherManual.id, url: suite.webhookUrlOf(otherManual) },
+			};
+			for (const workflow of [target, other, manual, otherManual])
+				await suite.h.n8n.activateWorkflow(workflow.id);
+			const url = receivers.target.url;
 			const [subscription] = await suite.subscriptionAt(url);
 			const [otherSubscription] = await suite.subscriptionAt(suite.webhookUrlOf(other));
 			expect(subscription).toBeDefined();
@@ -49,7 +67,7 @@ export function forgedDeliveries(suite: ReliabilitySuite): void {
 			const results: Array<{ entry: CorpusCase; answer: Answer; ok: boolean }> = [];
 			for (const entry of cases) {
 				await entry.before?.();
-				const answer = await post(url, entry.build());
+				const answer = await post(receivers[entry.to ?? 'target'].url, entry.build());
 				const ok = entry.expected.includes(answer.status);
 				results.push({ entry, answer, ok });
 				if (answer.status >= 400) ledger.errorTexts.push(answer.body);
@@ -99,16 +117,28 @@ export function forgedDeliveries(suite: ReliabilitySuite): void {
 				}
 			}
 
-			// Executions: exactly one per valid case, none for anything else.
+			// Executions: exactly one per valid case, at the trigger it was sent to; none for anything else.
 			const mustStart = results.filter((result) => result.entry.starts);
-			const started = await settleExecutionCount(suite.h.n8n, target.id, mustStart.length, 60_000);
-			const deliveredIds = await suite.deliveredExecutionIds(target.id);
-			const otherExecutions = (await allExecutions(suite.h.n8n, other.id)).length;
-			const expectedIds = new Set(mustStart.map((result) => result.entry.executionId));
-			const startedByForgeries =
-				deliveredIds.filter((id) => !expectedIds.has(id)).length + otherExecutions;
-			const doubled = deliveredIds.length - new Set(deliveredIds).size;
-			const lost = [...expectedIds].filter((id) => !deliveredIds.includes(id!)).length;
+			let started = 0;
+			let startedByForgeries = (await allExecutions(suite.h.n8n, other.id)).length;
+			let doubled = 0;
+			let lost = 0;
+			const deliveredIds: string[] = [];
+			for (const [name, receiver] of Object.entries(receivers)) {
+				const expectedHere = mustStart.filter((result) => (result.entry.to ?? 'target') === name);
+				started += await settleExecutionCount(
+					suite.h.n8n,
+					receiver.id,
+					expectedHere.length,
+					60_000,
+				);
+				const idsHere = await suite.deliveredExecutionIds(receiver.id);
+				const expectedIds = new Set(expectedHere.map((result) => result.entry.executionId));
+				startedByForgeries += idsHere.filter((id) => !expectedIds.has(id)).length;
+				doubled += idsHere.length - new Set(idsHere).size;
+				lost += [...expectedIds].filter((id) => !idsHere.includes(id!)).length;
+				deliveredIds.push(...idsHere);
+			}
 
 			results.forEach(({ entry, answer, ok }, index) => {
 				const runs = entry.executionId
@@ -152,8 +182,8 @@ export function forgedDeliveries(suite: ReliabilitySuite): void {
 			ledger.figures.duplicateRuns += doubled;
 			ledger.figures.lostDeliveries += lost;
 
-			await suite.h.n8n.deactivateWorkflow(target.id);
-			await suite.h.n8n.deactivateWorkflow(other.id);
+			for (const workflow of [target, other, manual, otherManual])
+				await suite.h.n8n.deactivateWorkflow(workflow.id);
 			ledger.memory.push(['after the corpus', rssMiB(suite.h.n8nPid)]);
 			const left = (await suite.h.platform.webhooks()).filter(
 				(s) => s.url === url || s.url === suite.webhookUrlOf(other),

@@ -11,6 +11,12 @@ export type SignatureMode = 'raw' | 'canonical';
 export type ConsentMode = 'manual' | 'approve' | 'deny';
 /** §2 allows two shapes of OAuth error body: the guide's flat one and the reference's `detail`. */
 export type OAuthErrorStyle = 'guide' | 'ref';
+/**
+ * A rotated-out refresh token presented again: `refuse` answers `invalid_grant` and nothing else;
+ * `revokeFamily` also revokes every token of its grant, as servers with refresh-token reuse
+ * detection do (OAuth 2.0 Security BCP §4.14.2; panva's oidc-provider): the user must reconnect.
+ */
+export type RefreshTokenReuse = 'refuse' | 'revokeFamily';
 export type Permission = 'USE' | 'DELETE';
 /** §12: `honour` stores keys, replays and echoes; `ignore` is the reference design (no keys at all). */
 export type IdempotencyMode = 'honour' | 'ignore';
@@ -78,6 +84,7 @@ export interface SandboxConfig {
 	apiPrefix: string;
 	tokenTtlSeconds: number;
 	refreshTokenTtlSeconds: number;
+	refreshTokenReuse: RefreshTokenReuse;
 	statusCase: StatusCase;
 	signatureMode: SignatureMode;
 	consentMode: ConsentMode;
@@ -105,6 +112,7 @@ export interface SandboxConfig {
 export const LIVE_CONFIG_KEYS = [
 	'tokenTtlSeconds',
 	'refreshTokenTtlSeconds',
+	'refreshTokenReuse',
 	'statusCase',
 	'signatureMode',
 	'consentMode',
@@ -154,6 +162,7 @@ export function defaultConfig(): SandboxConfig {
 		apiPrefix: '/api/external/v1',
 		tokenTtlSeconds: 3600,
 		refreshTokenTtlSeconds: 30 * 24 * 3600,
+		refreshTokenReuse: 'refuse',
 		statusCase: 'upper',
 		signatureMode: 'canonical',
 		consentMode: 'manual',
@@ -324,6 +333,7 @@ function validateConfig(config: SandboxConfig): void {
 	oneOf('signatureMode', config.signatureMode, ['raw', 'canonical']);
 	oneOf('consentMode', config.consentMode, ['manual', 'approve', 'deny']);
 	oneOf('oauthErrorStyle', config.oauthErrorStyle, ['guide', 'ref']);
+	oneOf('refreshTokenReuse', config.refreshTokenReuse, ['refuse', 'revokeFamily']);
 	oneOf('idempotencyKeys', config.idempotencyKeys, ['honour', 'ignore']);
 	if (!Array.isArray(config.retryDelaysSeconds))
 		throw new Error('retryDelaysSeconds must be a list');

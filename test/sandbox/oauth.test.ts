@@ -35,6 +35,13 @@ const exchange = (code: string, verifier: string, extra: Record<string, string> 
 		code_verifier: verifier,
 		...extra,
 	});
+const refresh = (token: string) =>
+	postForm(tokenUrl(), {
+		grant_type: 'refresh_token',
+		refresh_token: token,
+		client_id: sandbox.info.clientId,
+		client_secret: sandbox.info.clientSecret,
+	});
 
 describe('§2 authorize page', () => {
 	it('shows a consent page with Approve and Deny buttons that post back', async () => {
@@ -238,13 +245,6 @@ describe('§2 token endpoint', () => {
 
 	it('refresh tokens rotate: the used one is revoked', async () => {
 		const first = await getTokens(sandbox);
-		const refresh = (token: string) =>
-			postForm(tokenUrl(), {
-				grant_type: 'refresh_token',
-				refresh_token: token,
-				client_id: sandbox.info.clientId,
-				client_secret: sandbox.info.clientSecret,
-			});
 		const second = await refresh(first.refresh_token);
 		expect(second.status).toBe(200);
 		expect(second.json.refresh_token).not.toBe(first.refresh_token);
@@ -259,6 +259,36 @@ describe('§2 token endpoint', () => {
 		expect(old.replaced_by).toBe(second.json.refresh_token);
 		expect(old.active).toBe(false);
 
+		expect((await refresh(second.json.refresh_token)).status).toBe(200);
+	});
+
+	it('with refreshTokenReuse revokeFamily, a rotated-out refresh token used again revokes its whole grant', async () => {
+		await admin(sandbox, 'POST', 'config', { refreshTokenReuse: 'revokeFamily' });
+		const first = await getTokens(sandbox);
+		const other = await getTokens(sandbox); // another grant of the same user and client
+		const second = await refresh(first.refresh_token);
+		expect(second.status).toBe(200);
+		const userinfo = async (accessToken: string) =>
+			(await call(`${sandbox.url}/oauth/userinfo`, { headers: bearer(accessToken) })).status;
+		expect(await userinfo(second.json.access_token)).toBe(200);
+
+		// the rotated-out token, presented again (as a second concurrent refresh would)
+		const reused = await refresh(first.refresh_token);
+		expect(reused.status).toBe(400);
+		expect(reused.json.error).toBe('invalid_grant');
+
+		// everything that grant issued is gone: the user must connect again
+		expect(await userinfo(second.json.access_token)).toBe(401);
+		expect((await refresh(second.json.refresh_token)).json.error).toBe('invalid_grant');
+		// another grant is untouched
+		expect(await userinfo(other.access_token)).toBe(200);
+		expect((await refresh(other.refresh_token)).status).toBe(200);
+	});
+
+	it('by default (refreshTokenReuse refuse), a reused refresh token is refused and nothing else', async () => {
+		const first = await getTokens(sandbox);
+		const second = await refresh(first.refresh_token);
+		expect((await refresh(first.refresh_token)).status).toBe(400);
 		expect((await refresh(second.json.refresh_token)).status).toBe(200);
 	});
 

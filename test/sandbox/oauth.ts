@@ -385,8 +385,16 @@ function token(context: SandboxContext, request: SandboxRequest, response: Serve
 		if (!old || old.kind !== 'refresh' || old.clientId !== client.clientId) {
 			throw oauthError(context, 400, 'invalid_grant', 'Invalid refresh token');
 		}
-		if (old.revokedAt !== null)
+		if (old.revokedAt !== null) {
+			if (old.replacedBy !== null && context.config.refreshTokenReuse === 'revokeFamily') {
+				// A rotated-out token used again may have been stolen: its whole grant is withdrawn.
+				for (const issued of state.tokens.values()) {
+					if (issued.clientId === old.clientId && issued.fromCode === old.fromCode)
+						issued.revokedAt ??= now;
+				}
+			}
 			throw oauthError(context, 400, 'invalid_grant', 'Refresh token has been revoked');
+		}
 		if (old.expiresAt <= now)
 			throw oauthError(context, 400, 'invalid_grant', 'Refresh token has expired');
 		let scopes = old.scopes;

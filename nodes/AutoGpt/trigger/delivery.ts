@@ -1,11 +1,16 @@
 // One delivery (contract §6): verified before anything else happens; a refusal is answered here
 // and starts no workflow.
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { ALL_EVENTS, type Registration } from './description';
+import { replayMemoryFor, type TriggerScope } from './replayMemory';
 import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
-import { replayGuardFor } from './verification/replayGuard';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
 import { verifyDelivery, type DeliveryRequest } from './verification/verifyDelivery';
 
@@ -13,6 +18,16 @@ function headerOf(value: string | string[] | undefined): string | undefined {
 	// a repeated header is not something the platform sends; refuse to pick one
 	if (Array.isArray(value)) return value.length === 1 ? value[0] : '';
 	return value;
+}
+
+/** This trigger as its replay memory sees it, in a webhook call or an activation. */
+export function triggerScope(context: IWebhookFunctions | IHookFunctions): TriggerScope {
+	const options = context.getNodeParameter('options', {}) as { timestampTolerance?: number };
+	return {
+		id: `${context.getWorkflow().id ?? ''}:${context.getNode().id}`,
+		state: context.getWorkflowStaticData('node'),
+		toleranceSeconds: options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS,
+	};
 }
 
 /** The secret deliveries are signed with: the subscription's own, or in Manual the client's. */
@@ -68,14 +83,13 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const response = this.getResponseObject();
 	const request = await deliveryRequest(this);
 
-	const options = this.getNodeParameter('options', {}) as { timestampTolerance?: number };
-	const toleranceSeconds = options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS;
+	const trigger = triggerScope(this);
 	const secret = await signingSecret(this);
 	const verdict = verifyDelivery(request, {
 		secret,
-		toleranceSeconds,
+		toleranceSeconds: trigger.toleranceSeconds,
 		nowMs: Date.now(),
-		replayGuard: replayGuardFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`),
+		replayGuard: replayMemoryFor(trigger),
 	});
 
 	if (!verdict.accepted) {

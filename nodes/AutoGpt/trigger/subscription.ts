@@ -7,7 +7,9 @@ import type { z } from 'zod';
 
 import { noContent, platformRequest } from '../transport';
 import { createdSubscription, subscriptionList } from '../transport/schemas';
+import { triggerScope } from './delivery';
 import { subscribedEvents, type Registration } from './description';
+import { restoreReplayMemory } from './replayMemory';
 
 export interface SubscriptionState {
 	subscriptionId?: string;
@@ -124,6 +126,9 @@ async function deleteSubscription(context: IHookFunctions, id: string): Promise<
  * how a subscription lost on the platform side is recreated.
  */
 export async function checkSubscription(this: IHookFunctions): Promise<boolean> {
+	// n8n calls this for every active trigger when it starts: the deliveries this trigger accepted
+	// before a restart become replays again at every trigger of the process.
+	restoreReplayMemory(triggerScope(this), Date.now());
 	const events = eventsOf(this);
 	if (registrationOf(this) === 'manual') {
 		await assertManualSecret(this);

@@ -6,13 +6,14 @@ import { join } from 'path';
 
 import {
 	canonicalJson,
+	MAX_NESTING_DEPTH,
+	writeCanonicalJson,
+} from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
+import {
 	compareCodePoints,
-	JsonSyntaxError,
-	parseJson,
 	pythonFloatRepr,
 	pythonJsonString,
-	toPlainValue,
-} from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
+} from '../../../nodes/AutoGpt/trigger/verification/pythonJson';
 
 interface Vector {
 	name: string;
@@ -31,8 +32,12 @@ function pythonCanonical(texts: string[]): string[] {
 	const script =
 		'import json,sys\n' +
 		'for text in json.load(sys.stdin):\n' +
-		'    print(json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")))\n';
-	const output = execFileSync('python3', ['-c', script], { input: JSON.stringify(texts) });
+		'    try: print(json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")))\n' +
+		'    except RecursionError: print("RecursionError")\n';
+	const output = execFileSync('python3', ['-c', script], {
+		input: JSON.stringify(texts),
+		maxBuffer: 64 * 1024 * 1024,
+	});
 	return output.toString('utf8').trimEnd().split('\n');
 }
 
@@ -142,14 +147,34 @@ describe('the parts', () => {
 		);
 	});
 
-	it('toPlainValue gives ordinary values, "__proto__" as an own key', () => {
-		const plain = toPlainValue(
-			parseJson('{"a":[1.0,"x",null],"__proto__":{"polluted":true}}'),
-		) as Record<string, unknown>;
-		expect(plain.a).toEqual([1, 'x', null]);
-		expect(Object.keys(plain)).toEqual(['a', '__proto__']);
-		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-		expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+	it('writes in chunks that join to the canonical form', () => {
+		const text = JSON.stringify({ z: 'é'.repeat(70_000), a: [1.5, 'x'.repeat(70_000)] });
+		const chunks: string[] = [];
+		const write = (chunk: string | Uint8Array) =>
+			chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+		expect(writeCanonicalJson(text, write)).toBe('written');
+		expect(chunks.length).toBeGreaterThan(1);
+		expect(chunks.join('')).toBe(pythonCanonical([text])[0]);
+	});
+});
+
+describe('numbers and strings JSON.parse alone would misread', () => {
+	it.each([
+		['integral floats stay floats', '[1.0, -0.0, 2.000, 1e2, 1.5e1, 100.000000000000001]'],
+		[
+			'integers beyond 2^53 stay exact',
+			'[9007199254740993, 1234567890123456, -123456789012345678]',
+		],
+		[
+			'15 and 16 digits, either side of the line',
+			'[123456789012345, 1234567890123.45, 0.123456789012345]',
+		],
+		['tiny and huge floats', '[1e-7, 0.00001, 1e21, 1e300, 1e999, -1e999]'],
+		['strings that start with #', '["#", "##", "#1.0", "\\u0023x", "a#", {"#k": "#v", "##": 1}]'],
+		['numbers as they sit in strings', '["1.0", "1e2", "-0"]'],
+		['a key named __proto__', '{"__proto__": {"polluted": 1.0}, "a": 1}'],
+	])('%s', (_name, text) => {
+		expect(canonicalJson(text)).toBe(pythonCanonical([text])[0]);
 	});
 });
 
@@ -164,10 +189,17 @@ describe('strict parsing', () => {
 		"{'a':1}",
 		'NaN',
 		'Infinity',
+		'-Infinity',
 		'01',
 		'1.',
 		'.5',
 		'+1',
+		'-',
+		'1e',
+		'1.0.0',
+		'[1.0 2.0]',
+		'{1.0: 2}',
+		'{"a" 1.0}',
 		'"unterminated',
 		'"raw\ncontrol"',
 		'"bad \\x escape"',
@@ -176,17 +208,30 @@ describe('strict parsing', () => {
 		'[1] [2]',
 		'tru',
 		'nul',
-	])('rejects %j', (text) => {
-		expect(() => parseJson(text)).toThrow(JsonSyntaxError);
+	])('has no canonical form for %j', (text) => {
+		expect(canonicalJson(text)).toBeUndefined();
+		expect(writeCanonicalJson(text, () => undefined)).toBe('not JSON');
 	});
 
-	it('rejects nesting deeper than Python would read', () => {
-		expect(() => parseJson('['.repeat(600) + ']'.repeat(600))).toThrow(JsonSyntaxError);
-		expect(parseJson('['.repeat(100) + ']'.repeat(100))).toBeInstanceOf(Array);
-	});
-
-	it('accepts what JSON.parse accepts, with the same values', () => {
+	it('reads what JSON.parse reads', () => {
 		const text = ' {"a": [1, -2.5e3, "\\u00e9\\n"], "b": {"c": null}} ';
-		expect(toPlainValue(parseJson(text))).toEqual(JSON.parse(text));
+		expect(canonicalJson(text)).toBe(pythonCanonical([text])[0]);
+	});
+});
+
+describe('nesting', () => {
+	const lists = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+	it('writes what Python writes as deep as Python goes (995 levels), and Python goes no deeper', () => {
+		const [at995, at996] = pythonCanonical([lists(995), lists(996)]);
+		expect(canonicalJson(lists(995))).toBe(at995);
+		expect(at996).toBe('RecursionError');
+	});
+
+	it(`stops at ${MAX_NESTING_DEPTH} levels, without recursion`, () => {
+		expect(writeCanonicalJson(lists(MAX_NESTING_DEPTH), () => undefined)).toBe('written');
+		expect(writeCanonicalJson(lists(MAX_NESTING_DEPTH + 1), () => undefined)).toBe('too deep');
+		expect(writeCanonicalJson(lists(100_000), () => undefined)).toBe('too deep');
+		expect(canonicalJson(lists(MAX_NESTING_DEPTH + 1))).toBeUndefined();
 	});
 });

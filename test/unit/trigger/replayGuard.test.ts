@@ -1,7 +1,6 @@
-import {
-	ReplayGuard,
-	replayGuardFor,
-} from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
+import { createHmac } from 'crypto';
+
+import { ReplayGuard, replayKeyOf } from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
 
 describe('ReplayGuard', () => {
 	it('refuses a key seen before it expires, and remembers atomically', () => {
@@ -11,10 +10,11 @@ describe('ReplayGuard', () => {
 		expect(guard.isReplay('b', 2000, 6000)).toBe(false);
 	});
 
-	it('forgets a key once it expired, and accepts it again', () => {
+	it('remembers a key through its expiry, inclusive, then forgets it and accepts it again', () => {
 		const guard = new ReplayGuard();
 		guard.isReplay('a', 1000, 5000);
-		expect(guard.isReplay('a', 5000, 9000)).toBe(false);
+		expect(guard.isReplay('a', 5000, 9000)).toBe(true);
+		expect(guard.isReplay('a', 5001, 9000)).toBe(false);
 		expect(guard.isReplay('a', 6000, 9000)).toBe(true);
 	});
 
@@ -41,9 +41,26 @@ describe('ReplayGuard', () => {
 		expect(guard.isReplay('k49', 1, 1_000_000)).toBe(true);
 	});
 
-	it('replayGuardFor keeps one guard per scope for the life of the process', () => {
-		const first = replayGuardFor('workflow-1:node-1');
-		expect(replayGuardFor('workflow-1:node-1')).toBe(first);
-		expect(replayGuardFor('workflow-1:node-2')).not.toBe(first);
+	it('remember keeps the later of two expiries, and nothing already past', () => {
+		const guard = new ReplayGuard();
+		guard.remember('a', 5000, 1000);
+		guard.remember('a', 3000, 1000);
+		guard.remember('gone', 900, 1000);
+		expect(guard.entries(1000)).toEqual([['a', 5000]]);
+		expect(guard.has('a', 5000)).toBe(true);
+		expect(guard.has('a', 5001)).toBe(false);
+	});
+});
+
+describe('replayKeyOf', () => {
+	const mac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest();
+
+	it('is one key per secret and payload, and is not the MAC itself', () => {
+		const key = replayKeyOf(mac('s1', '{"a":1}'));
+		expect(replayKeyOf(mac('s1', '{"a":1}'))).toBe(key);
+		expect(replayKeyOf(mac('s2', '{"a":1}'))).not.toBe(key);
+		expect(replayKeyOf(mac('s1', '{"a":2}'))).not.toBe(key);
+		expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		expect(mac('s1', '{"a":1}').toString('base64url')).not.toContain(key);
 	});
 });

@@ -6,6 +6,7 @@ import { join } from 'path';
 
 import { canonicalJson } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 import {
+	computeChunkedSignature,
 	computeSignature,
 	macsEqual,
 	parseSignatureHeader,
@@ -22,7 +23,7 @@ const vectors = JSON.parse(
 
 const secret = 'whsec_unit';
 const body = '{"event": "grant.revoked", "timestamp": "2026-11-22T20:00:00+00:00", "data": {}}';
-const canonical = canonicalJson(body);
+const canonical = canonicalJson(body)!;
 
 describe('signature header', () => {
 	it('is sha256= and the lower-case hex HMAC-SHA256', () => {
@@ -83,7 +84,7 @@ describe('verifySignature', () => {
 				rawBody,
 				canonicalBody: canonical,
 			}),
-		).toEqual({ valid: true, form: 'canonical' });
+		).toMatchObject({ valid: true, form: 'canonical' });
 	});
 
 	it('accepts nothing else', () => {
@@ -109,7 +110,7 @@ describe('verifySignature', () => {
 				secret,
 				header: signatureHeaderFor(secret, rawBody),
 				rawBody: tampered,
-				canonicalBody: canonicalJson(tampered.toString()),
+				canonicalBody: canonicalJson(tampered.toString())!,
 			}),
 		).toEqual({ valid: false, reason: 'mismatch' });
 	});
@@ -142,7 +143,7 @@ describe('verifySignature', () => {
 			'%s',
 			(_name, vector) => {
 				const raw = Buffer.from(vector.wire, 'utf8');
-				const canonicalBody = canonicalJson(vector.wire);
+				const canonicalBody = canonicalJson(vector.wire)!;
 				expect(signatureHeaderFor(vectors.secret, raw)).toBe(vector.signatureRaw);
 				expect(signatureHeaderFor(vectors.secret, canonicalBody)).toBe(vector.signatureCanonical);
 				expect(
@@ -163,6 +164,22 @@ describe('verifySignature', () => {
 				).toMatchObject({ valid: true });
 			},
 		);
+	});
+
+	it('hashes a canonical form written in chunks, and returns its MAC', () => {
+		const chunked = (write: (chunk: string) => void) => {
+			write(canonical.slice(0, 10));
+			write(canonical.slice(10));
+			return true;
+		};
+		const header = signatureHeaderFor(secret, canonical);
+		const result = verifySignature({ secret, header, rawBody, canonicalBody: chunked });
+		expect(result).toEqual({
+			valid: true,
+			form: 'canonical',
+			mac: computeSignature(secret, canonical),
+		});
+		expect(computeChunkedSignature(secret, () => false)).toBeUndefined();
 	});
 
 	it('computeSignature is the 32-byte digest', () => {

@@ -1,4 +1,5 @@
 import { ReplayGuard } from '../../../nodes/AutoGpt/trigger/verification/replayGuard';
+import { nestedDelivery } from '../../helpers/nestedDelivery';
 import { signatureHeaderFor } from '../../../nodes/AutoGpt/trigger/verification/signature';
 import { canonicalJson } from '../../../nodes/AutoGpt/trigger/verification/canonicalJson';
 import {
@@ -38,7 +39,7 @@ function request(
 ): DeliveryRequest {
 	return {
 		rawBody: Buffer.from(text),
-		signatureHeader: signatureHeaderFor(secret, form === 'raw' ? text : canonicalJson(text)),
+		signatureHeader: signatureHeaderFor(secret, form === 'raw' ? text : canonicalJson(text)!),
 		timestampHeader: isoNow,
 		...headers,
 	};
@@ -177,7 +178,7 @@ describe('verifyDelivery', () => {
 
 	it('refuses a MAC that matches the real one in all but its last byte', () => {
 		const text = body();
-		const genuine = signatureHeaderFor(secret, canonicalJson(text));
+		const genuine = signatureHeaderFor(secret, canonicalJson(text)!);
 		const lastByte = genuine.slice(-2) === 'ff' ? '00' : 'ff';
 		const forged = genuine.slice(0, -2) + lastByte;
 		expect(verifyDelivery(request(text), settings())).toMatchObject({ accepted: true });
@@ -238,7 +239,7 @@ describe('verifyDelivery', () => {
 			reason: 'replayed delivery',
 		});
 		// canonical-signed: the same payload serialized differently is still the same signed content
-		expect(verifyDelivery(request(canonicalJson(body())), s)).toMatchObject({
+		expect(verifyDelivery(request(canonicalJson(body())!), s)).toMatchObject({
 			reason: 'replayed delivery',
 		});
 		// another payload is not a replay
@@ -253,6 +254,25 @@ describe('verifyDelivery', () => {
 				s,
 			),
 		).toMatchObject({ accepted: true });
+	});
+
+	it('remembers a delivery as long as the window admits a copy: at exactly timestamp + tolerance a copy is a replay, 1 ms later it is outside the window', () => {
+		const s = settings();
+		expect(verifyDelivery(request(body()), s)).toMatchObject({ accepted: true });
+		// a replayer sends the same signed body with a fresh (unsigned) header timestamp
+		const copyAt = (ms: number) =>
+			verifyDelivery(
+				{ ...request(body()), timestampHeader: new Date(ms).toISOString() },
+				{ ...s, nowMs: ms },
+			);
+		const edge = nowMs + 300_000;
+		expect(copyAt(edge - 1)).toEqual({ accepted: false, status: 401, reason: 'replayed delivery' });
+		expect(copyAt(edge)).toEqual({ accepted: false, status: 401, reason: 'replayed delivery' });
+		expect(copyAt(edge + 1)).toEqual({
+			accepted: false,
+			status: 401,
+			reason: 'body timestamp is outside the tolerance window',
+		});
 	});
 
 	it('remembers nothing it refused, so the platform can retry', () => {
@@ -274,5 +294,46 @@ describe('verifyDelivery', () => {
 			expect(verdict.accepted).toBe(false);
 			expect(JSON.stringify(verdict)).not.toContain(secret);
 		}
+	});
+
+	describe('deep bodies', () => {
+		function signedAs(levels: number, form: 'raw' | 'canonical'): DeliveryRequest {
+			const { wire, canonical } = nestedDelivery(levels, {
+				timestamp: isoNow,
+				executionId: 'e1',
+				agentId: 'a1',
+			});
+			return {
+				rawBody: Buffer.from(wire),
+				signatureHeader: signatureHeaderFor(secret, form === 'raw' ? wire : canonical),
+				timestampHeader: isoNow,
+			};
+		}
+
+		it.each(['canonical', 'raw'] as const)(
+			'accepts a %s-signed body as deep as Python writes (995 levels)',
+			(form) => {
+				expect(verifyDelivery(signedAs(995, form), settings())).toMatchObject({
+					accepted: true,
+					signedForm: form,
+				});
+			},
+		);
+
+		it.each([
+			[1_001, 'canonical'],
+			[1_001, 'raw'],
+			[10_000, 'canonical'],
+			[10_000, 'raw'],
+		] as const)(
+			'refuses a body of %d levels (%s-signed) with 400, without throwing',
+			(levels, form) => {
+				expect(verifyDelivery(signedAs(levels, form), settings())).toEqual({
+					accepted: false,
+					status: 400,
+					reason: 'body is nested deeper than 1000 levels',
+				});
+			},
+		);
 	});
 });

@@ -28,7 +28,7 @@ import { credentialTypeOf } from '../../transport';
 import { callResumeUrl, type RequestHelpers } from '../../transport/resumeCall';
 import { deliveryRequest } from '../../trigger/delivery';
 import type { Delivery } from '../../trigger/verification/payload';
-import { replayGuardFor } from '../../trigger/verification/replayGuard';
+import { ReplayGuard, type ReplayMemory } from '../../trigger/verification/replayGuard';
 import { signatureHeaderFor, verifySignature } from '../../trigger/verification/signature';
 import {
 	checkTimestamp,
@@ -108,6 +108,11 @@ export const CALL_RETRIES_COVER_MS = 30_000;
 export const BACKSTOP_GRACE_MS = 60_000;
 /** Marks the node's own calls to its resume URL (signed like a delivery). */
 const NOTICE_HEADER = 'x-autogpt-wait-notice';
+/**
+ * The calls every wait of this process accepted (keys name secret and payload, so waits cannot
+ * collide). Apart from the trigger's memory: the same signed call may reach a trigger too.
+ */
+const waitCallReplays = new ReplayGuard();
 
 // ---------------------------------------------------------------------------------------------
 // When the node runs
@@ -342,11 +347,10 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 
 	const request = await deliveryRequest(this);
 	const secret = await webhookSecret(this);
-	const replayGuard = replayGuardFor(`wait:${this.getWorkflow().id ?? ''}:${this.getNode().id}`);
 	const key = waitKey(this.getExecutionId(), plan);
 
 	if (this.getHeaderData()[NOTICE_HEADER] !== undefined) {
-		const refused = verifyNotice(request, secret, plan, replayGuard);
+		const refused = verifyNotice(request, secret, plan, waitCallReplays);
 		if (refused) return answer(401, { error: refused });
 		const { state } = stateOf(key, plan);
 		answer(200, { received: true });
@@ -358,7 +362,7 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 		secret,
 		toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
 		nowMs: Date.now(),
-		replayGuard,
+		replayGuard: waitCallReplays,
 	});
 	if (!verdict.accepted) return answer(verdict.status, { error: verdict.reason });
 	const { delivery } = verdict;
@@ -400,7 +404,7 @@ function verifyNotice(
 	request: DeliveryRequest,
 	secret: string,
 	plan: WaitPlan,
-	replayGuard: ReturnType<typeof replayGuardFor>,
+	replayGuard: ReplayMemory,
 ): string | undefined {
 	if (!secret) return 'no signing secret';
 	const rawBody = request.rawBody ?? new Uint8Array();

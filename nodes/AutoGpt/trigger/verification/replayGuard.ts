@@ -1,23 +1,34 @@
+import { createHash } from 'crypto';
+
 /**
- * Remembers the deliveries a trigger accepted, until their signed timestamp leaves the tolerance
- * window (after that the timestamp check rejects a copy anyway), so that a second delivery of the
- * same signed body inside the window is refused (contract §6).
- *
- * Where the memory lives: in this module, one guard per workflow and node, for the life of the
- * n8n process. n8n builds a new node instance and a new context for every webhook call, so
- * nothing on the instance survives. Node static data does not fit either: n8n loads it from the
- * database with the workflow for each call and writes it back only at the end of an execution that
- * the call started, so a rejected delivery would leave no trace, and a replay arriving while the
- * first execution still runs would read the old copy and pass. Module state is shared by every
- * call in the process and updated synchronously, so check-and-remember cannot interleave.
- * The price: a restart forgets (a copy can then be replayed within the remaining window), and in
- * queue mode with several webhook processes each process remembers only what it received.
+ * What refuses a second delivery of the same signed body inside the window (contract §6). Check
+ * and record are one step: `isReplay` answers whether `key` is remembered at `nowMs` and, when it
+ * is not, remembers it through `lastCopyAtMs`, the last instant a copy could still pass the
+ * timestamp window. Implementations must not interleave two calls.
  */
+export interface ReplayMemory {
+	isReplay(key: string, nowMs: number, lastCopyAtMs: number): boolean;
+}
+
+/**
+ * The replay key of a payload under a secret: a digest of the MAC of its canonical form. The same
+ * body signed with the same secret has the same key wherever it arrives and whichever form was
+ * signed; the key is no signature, and tells nothing about the secret or the payload.
+ */
+export function replayKeyOf(canonicalMac: Uint8Array): string {
+	return createHash('sha256')
+		.update('n8n-nodes-autogpt replay key\n')
+		.update(canonicalMac)
+		.digest()
+		.subarray(0, 16)
+		.toString('base64url');
+}
 
 /** Far above any real delivery rate (33 per second for 5 minutes); a ceiling for memory only. */
 export const DEFAULT_MAX_ENTRIES = 10_000;
 
-export class ReplayGuard {
+/** A replay memory in this process: keys with the last instant they are remembered. */
+export class ReplayGuard implements ReplayMemory {
 	private readonly expiries = new Map<string, number>();
 
 	private earliestExpiry = Infinity;
@@ -28,16 +39,25 @@ export class ReplayGuard {
 		return this.expiries.size;
 	}
 
-	/**
-	 * Whether `key` was remembered and has not expired at `nowMs`. When it was not, it is
-	 * remembered until `expiresAtMs`. Check and record are one step.
-	 */
-	isReplay(key: string, nowMs: number, expiresAtMs: number): boolean {
+	isReplay(key: string, nowMs: number, lastCopyAtMs: number): boolean {
+		if (this.has(key, nowMs)) return true;
+		this.remember(key, lastCopyAtMs, nowMs);
+		return false;
+	}
+
+	/** Whether `key` is remembered at `nowMs` (through its expiry, inclusive). */
+	has(key: string, nowMs: number): boolean {
 		this.forgetExpired(nowMs);
 		const expiresAt = this.expiries.get(key);
-		if (expiresAt !== undefined && expiresAt > nowMs) return true;
+		return expiresAt !== undefined && expiresAt >= nowMs;
+	}
 
-		if (this.expiries.size >= this.maxEntries) {
+	/** Remembers `key` through `expiresAtMs` (or longer, if it already was). */
+	remember(key: string, expiresAtMs: number, nowMs: number): void {
+		if (expiresAtMs < nowMs) return;
+		const known = this.expiries.get(key);
+		if (known !== undefined && known >= expiresAtMs) return;
+		if (known === undefined && this.expiries.size >= this.maxEntries) {
 			// Only signed deliveries get here, so this is the platform's own volume; the oldest
 			// entry is the one closest to leaving the window by itself.
 			const oldest = this.expiries.keys().next().value;
@@ -46,28 +66,21 @@ export class ReplayGuard {
 		this.expiries.delete(key);
 		this.expiries.set(key, expiresAtMs);
 		this.earliestExpiry = Math.min(this.earliestExpiry, expiresAtMs);
-		return false;
+	}
+
+	/** The keys remembered at `nowMs`, with their expiries. */
+	entries(nowMs: number): Array<[string, number]> {
+		this.forgetExpired(nowMs);
+		return [...this.expiries];
 	}
 
 	private forgetExpired(nowMs: number): void {
-		if (nowMs < this.earliestExpiry) return;
+		if (nowMs <= this.earliestExpiry) return;
 		let earliest = Infinity;
 		for (const [key, expiresAt] of this.expiries) {
-			if (expiresAt <= nowMs) this.expiries.delete(key);
+			if (expiresAt < nowMs) this.expiries.delete(key);
 			else earliest = Math.min(earliest, expiresAt);
 		}
 		this.earliestExpiry = earliest;
 	}
-}
-
-const guards = new Map<string, ReplayGuard>();
-
-/** The process-wide guard of one trigger, e.g. scope `${workflowId}:${nodeId}`. */
-export function replayGuardFor(scope: string): ReplayGuard {
-	let guard = guards.get(scope);
-	if (!guard) {
-		guard = new ReplayGuard();
-		guards.set(scope, guard);
-	}
-	return guard;
 }

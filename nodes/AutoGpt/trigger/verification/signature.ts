@@ -34,19 +34,33 @@ export function macsEqual(expected: Buffer, provided: Buffer): boolean {
 	return timingSafeEqual(expected, provided);
 }
 
+/**
+ * A signed text written in chunks to `write` (the canonical form is built as it is hashed);
+ * false when there is no such text.
+ */
+export type ChunkedText = (write: (chunk: string | Uint8Array) => void) => boolean;
+
+/** The MAC of a text written in chunks, or undefined when there is no text. */
+export function computeChunkedSignature(secret: string, text: ChunkedText): Buffer | undefined {
+	const mac = createHmac('sha256', secret);
+	return text((chunk) => mac.update(chunk)) ? mac.digest() : undefined;
+}
+
 export interface SignatureCheck {
 	secret: string;
 	header: string | undefined;
 	rawBody: Uint8Array;
 	/**
-	 * The canonical form of the parsed body (undefined when the body is not JSON). A function is
-	 * called only when the raw body does not match: building the form costs far more than a MAC.
+	 * The canonical form of the parsed body. Written only when the raw body does not match:
+	 * building the form costs far more than a MAC.
 	 */
-	canonicalBody?: string | (() => string | undefined);
+	canonicalBody?: string | ChunkedText;
 }
 
 export type SignatureResult =
-	| { valid: true; form: SignedForm }
+	| { valid: true; form: 'raw' }
+	/** `mac` is the canonical form's MAC, which names the payload under this secret. */
+	| { valid: true; form: 'canonical'; mac: Buffer }
 	| { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
 /** Accepts a MAC over the raw body or over the canonical form, and nothing else (contract §6). */
@@ -62,10 +76,13 @@ export function verifySignature(check: SignatureCheck): SignatureResult {
 	// match) is all a sender without the secret learns anyway.
 	if (macsEqual(computeSignature(check.secret, check.rawBody), provided))
 		return { valid: true, form: 'raw' };
-	const canonical =
-		typeof check.canonicalBody === 'function' ? check.canonicalBody() : check.canonicalBody;
-	if (canonical !== undefined && macsEqual(computeSignature(check.secret, canonical), provided)) {
-		return { valid: true, form: 'canonical' };
-	}
+	const canonical = check.canonicalBody;
+	const mac =
+		typeof canonical === 'function'
+			? computeChunkedSignature(check.secret, canonical)
+			: canonical === undefined
+				? undefined
+				: computeSignature(check.secret, canonical);
+	if (mac !== undefined && macsEqual(mac, provided)) return { valid: true, form: 'canonical', mac };
 	return { valid: false, reason: 'mismatch' };
 }

@@ -1,9 +1,12 @@
-import { createHash } from 'crypto';
-
-import { canonicalize, parseJson, toPlainValue, type JsonValue } from './canonicalJson';
+import {
+	MAX_NESTING_DEPTH,
+	writeCanonicalJson,
+	type CanonicalOutcome,
+	type ChunkWriter,
+} from './canonicalJson';
 import { parseDelivery, type Delivery } from './payload';
-import type { ReplayGuard } from './replayGuard';
-import { verifySignature, type SignedForm } from './signature';
+import { replayKeyOf, type ReplayMemory } from './replayGuard';
+import { computeChunkedSignature, verifySignature, type SignedForm } from './signature';
 import { checkTimestamp } from './timestampWindow';
 
 export interface DeliveryRequest {
@@ -17,7 +20,8 @@ export interface VerificationSettings {
 	secret: string;
 	toleranceSeconds: number;
 	nowMs: number;
-	replayGuard: ReplayGuard;
+	/** Remembers accepted deliveries by replay key (secret and payload); see ReplayMemory. */
+	replayGuard: ReplayMemory;
 }
 
 export type DeliveryVerdict =
@@ -40,6 +44,8 @@ function reject(status: 400 | 401, reason: string): DeliveryVerdict {
 	return { accepted: false, status, reason };
 }
 
+const TOO_DEEP = `body is nested deeper than ${MAX_NESTING_DEPTH} levels`;
+
 function decodeUtf8(bytes: Uint8Array): string | undefined {
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -48,33 +54,7 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 	}
 }
 
-function parseBody(bytes: Uint8Array): JsonValue | undefined {
-	const text = decodeUtf8(bytes);
-	if (text === undefined) return undefined;
-	try {
-		return parseJson(text);
-	} catch {
-		return undefined;
-	}
-}
-
-/** A serialization with keys sorted at every level: the same payload gives the same text. */
-function sortedJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-	if (value !== null && typeof value === 'object') {
-		const entries = Object.keys(value as Record<string, unknown>)
-			.sort()
-			.map(
-				(key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`,
-			);
-		return `{${entries.join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
-}
-
-function parseRaw(bytes: Uint8Array): unknown {
-	const text = decodeUtf8(bytes);
-	if (text === undefined) return undefined;
+function parseJson(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
@@ -84,38 +64,45 @@ function parseRaw(bytes: Uint8Array): unknown {
 
 /**
  * Decides whether a delivery may start a workflow (contract §6). Order matters: nothing about
- * the body is reported to a sender who cannot sign it, and a delivery is remembered for replay
- * only once every other check has passed, so a refused delivery can still be retried.
+ * the body is reported to a sender who cannot sign it (except that it nests deeper than any
+ * signer writes, which the sender knows), and a delivery is remembered for replay only once every
+ * other check has passed, so a refused delivery can still be retried.
  * Reasons are short and never contain the secret.
  */
 export function verifyDelivery(
 	request: DeliveryRequest,
 	settings: VerificationSettings,
 ): DeliveryVerdict {
-	if (!settings.secret) return reject(401, 'the trigger has no signing secret');
+	const { secret } = settings;
+	if (!secret) return reject(401, 'the trigger has no signing secret');
 	const rawBody = request.rawBody ?? new Uint8Array();
-	// Parsed and canonicalized only when needed: a raw-signed body is read with JSON.parse.
-	let parsed: JsonValue | undefined;
-	const canonicalForm = () => {
-		parsed = parseBody(rawBody);
-		return parsed === undefined ? undefined : canonicalize(parsed);
+	let canonical = 'not JSON' as CanonicalOutcome;
+	const writeCanonical = (write: ChunkWriter) => {
+		canonical = writeCanonicalJson(rawBody, write);
+		return canonical === 'written';
 	};
 
 	const signature = verifySignature({
-		secret: settings.secret,
+		secret,
 		header: request.signatureHeader,
 		rawBody,
-		canonicalBody: canonicalForm,
+		canonicalBody: writeCanonical,
 	});
-	if (!signature.valid) return reject(401, SIGNATURE_REASONS[signature.reason]);
+	if (!signature.valid) {
+		if (canonical === 'too deep') return reject(400, TOO_DEEP);
+		return reject(401, SIGNATURE_REASONS[signature.reason]);
+	}
+	// The replay key names the payload whichever form was signed: the canonical form's MAC.
+	const canonicalMac =
+		signature.form === 'canonical'
+			? signature.mac
+			: computeChunkedSignature(secret, writeCanonical);
+	if (canonical === 'too deep') return reject(400, TOO_DEEP);
 
-	const plain =
-		signature.form === 'raw'
-			? parseRaw(rawBody)
-			: parsed === undefined
-				? undefined
-				: toPlainValue(parsed);
-	if (plain === undefined) return reject(400, 'body is not JSON');
+	// decoded only now: a forged body never is, beyond what the canonical form reads
+	const text = decodeUtf8(rawBody);
+	const plain = text === undefined ? undefined : parseJson(text);
+	if (plain === undefined || canonicalMac === undefined) return reject(400, 'body is not JSON');
 	const payload = parseDelivery(plain);
 	if (!payload.ok) return reject(400, `malformed payload: ${payload.reason}`);
 
@@ -133,10 +120,9 @@ export function verifyDelivery(
 	);
 	if (!bodyTime.ok) return reject(401, `body timestamp ${TIMESTAMP_REASONS[bodyTime.reason]}`);
 
-	// Keyed by the payload itself, whichever form was signed and however it was serialized.
-	const replayKey = createHash('sha256').update(sortedJson(plain)).digest('hex');
-	const expiresAtMs = bodyTime.epochMs + settings.toleranceSeconds * 1000;
-	if (settings.replayGuard.isReplay(replayKey, settings.nowMs, expiresAtMs)) {
+	// A copy passes the window until the signed timestamp plus the tolerance, that instant included.
+	const lastCopyAtMs = bodyTime.epochMs + settings.toleranceSeconds * 1000;
+	if (settings.replayGuard.isReplay(replayKeyOf(canonicalMac), settings.nowMs, lastCopyAtMs)) {
 		return reject(401, 'replayed delivery');
 	}
 

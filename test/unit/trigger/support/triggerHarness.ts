@@ -1,9 +1,11 @@
 // Runs the AutoGPT Trigger the way n8n does, with n8n-core's own HookContext and WebhookContext:
 // activation calls checkExists then create, deactivation calls delete, each over the real
 // transport; every request to the trigger's URL gets a fresh workflow loaded from the "database"
-// (the static data as n8n last saved it) and goes through webhook(). The trigger's URL is served
-// by a loopback HTTP server that hands webhook() the request with `rawBody`, as n8n's body parser
-// does, and an express-like response.
+// (the static data as n8n last saved it), goes through webhook(), and its static data is saved
+// again when webhook() changed it (n8n 2.40's live webhooks do the same). The trigger's URL is
+// served by a loopback HTTP server that hands webhook() the request with `rawBody`, as n8n's body
+// parser does, and an express-like response. `restart()` loads the node's modules afresh, as a new
+// n8n process would, keeping only the saved static data.
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,10 +29,22 @@ import { AutoGptTrigger } from '../../../../nodes/AutoGpt/AutoGptTrigger.node';
 import type { TestCredentialsHelper } from '../../../helpers/workflow';
 
 const NODE_TYPE = 'n8n-nodes-autogpt.autoGptTrigger';
-const WORKFLOW_ID = 'workflow-trigger-test';
+
+/** The trigger's modules loaded afresh: what a restarted n8n process has in memory. */
+function freshTrigger(): INodeType {
+	let trigger: INodeType | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require('../../../../nodes/AutoGpt/AutoGptTrigger.node') as {
+			AutoGptTrigger: new () => INodeType;
+		};
+		trigger = new module.AutoGptTrigger();
+	});
+	return trigger!;
+}
 
 class TriggerNodeTypes implements INodeTypes {
-	private readonly trigger = new AutoGptTrigger();
+	trigger: INodeType = new AutoGptTrigger();
 
 	getByName(type: string): INodeType | IVersionedNodeType {
 		return this.getByNameAndVersion(type);
@@ -72,6 +86,10 @@ export interface TriggerHarness {
 	activate(): Promise<{ existed: boolean }>;
 	/** n8n's deactivation: delete. */
 	deactivate(): Promise<boolean>;
+	/** n8n restarted with this workflow alone; see `restartN8n`. */
+	restart(): Promise<void>;
+	/** Serves with this instance of the node from now on and activates as n8n's start-up does. */
+	startWith(trigger: INodeType): Promise<void>;
 	/** Posts to the trigger's URL as any sender could. */
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<TriggerCall>;
 	close(): Promise<void>;
@@ -113,9 +131,10 @@ async function readRaw(request: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startTriggerHarness(options: HarnessOptions): Promise<TriggerHarness> {
+	// each harness is its own workflow, as two workflows in one n8n are
+	const workflowId = randomUUID();
 	const nodeTypes = new TriggerNodeTypes();
-	const trigger = nodeTypes.getByNameAndVersion(NODE_TYPE);
-	const webhookDescription = trigger.description.webhooks![0];
+	const webhookDescription = nodeTypes.trigger.description.webhooks![0];
 	const credentialType =
 		options.credentialType ??
 		(options.parameters.authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api');
@@ -160,7 +179,7 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 	/** A workflow as n8n loads it from the database for each activation and each request. */
 	const loadWorkflow = () =>
 		new Workflow({
-			id: WORKFLOW_ID,
+			id: workflowId,
 			name: 'Trigger test',
 			nodes: [node],
 			connections: {},
@@ -170,7 +189,7 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 			settings: { executionOrder: 'v1' },
 		});
 
-	/** n8n saves static data after activation and deactivation when a hook changed it. */
+	/** n8n saves static data after activation, deactivation and each webhook call when it changed. */
 	const saveStaticData = (workflow: Workflow) => {
 		const data = workflow.staticData as IDataObject;
 		if (data.__dataChanged === true) {
@@ -185,7 +204,7 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 		node: node.name,
 		path: `${node.webhookId}/${webhookDescription.path as string}`,
 		webhookDescription,
-		workflowId: WORKFLOW_ID,
+		workflowId,
 		workflowExecuteAdditionalData: workflowAdditionalData,
 		webhookId: node.webhookId,
 	});
@@ -197,7 +216,15 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 	) => {
 		const data = additionalData();
 		const context = new HookContext(workflow, node, data, 'trigger', activation, webhookData(data));
-		return (await trigger.webhookMethods!.default![method]!.call(context)) as boolean;
+		return (await nodeTypes.trigger.webhookMethods!.default![method]!.call(context)) as boolean;
+	};
+
+	const activate = async (activation: WorkflowActivateMode) => {
+		const workflow = loadWorkflow();
+		const existed = await hook('checkExists', workflow, activation);
+		if (!existed) await hook('create', workflow, activation);
+		saveStaticData(workflow);
+		return { existed };
 	};
 
 	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -231,7 +258,8 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 			null,
 		);
 		try {
-			const result = await trigger.webhook!.call(context);
+			const result = await nodeTypes.trigger.webhook!.call(context);
+			saveStaticData(workflow);
 			if (result.workflowData) {
 				call.started = result.workflowData[0].map((item) => item.json);
 				runs.push(call.started);
@@ -248,7 +276,7 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 	}
 
 	const webhookUrl = `${baseUrl}/webhook/${node.webhookId}/webhook`;
-	return {
+	const harness: TriggerHarness = {
 		webhookUrl,
 		node,
 		calls,
@@ -260,18 +288,17 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 		setParameters: (parameters) => {
 			node.parameters = { ...parameters } as INodeParameters;
 		},
-		async activate() {
-			const workflow = loadWorkflow();
-			const existed = await hook('checkExists', workflow, 'activate');
-			if (!existed) await hook('create', workflow, 'activate');
-			saveStaticData(workflow);
-			return { existed };
-		},
+		activate: async () => await activate('activate'),
 		async deactivate() {
 			const workflow = loadWorkflow();
 			const removed = await hook('delete', workflow, 'update');
 			saveStaticData(workflow);
 			return removed;
+		},
+		restart: async () => await restartN8n([harness]),
+		async startWith(trigger) {
+			nodeTypes.trigger = trigger;
+			await activate('init');
 		},
 		async post(body, headers = {}) {
 			const response = await fetch(webhookUrl, {
@@ -289,4 +316,15 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 				server.closeAllConnections();
 			}),
 	};
+	return harness;
+}
+
+/**
+ * n8n stopped and started again with these workflows: the node's modules are loaded afresh (what
+ * the process held in memory is gone, the saved static data stays), then n8n's start-up activation
+ * (mode `init`) runs checkExists, and create when it answered false, for each workflow.
+ */
+export async function restartN8n(harnesses: TriggerHarness[]): Promise<void> {
+	const trigger = freshTrigger();
+	for (const harness of harnesses) await harness.startWith(trigger);
 }

@@ -1,0 +1,92 @@
+// What the trigger remembers of the deliveries it accepted (contract §6: a second delivery of the
+// same signed body inside the window is a replay), and where n8n lets it keep that.
+//
+// In the process: one memory for every trigger, keyed by replay key (a digest of the secret and
+// the payload), so a delivery one trigger accepted is a replay at every trigger verifying with
+// the same secret: in Manual registration every trigger on a credential shares the OAuth client's
+// webhook secret. n8n builds a new node instance and context for every webhook call, so the memory
+// lives in this module; check and record are one synchronous step.
+//
+// Across restarts: n8n keeps a workflow's static data. n8n 2.40 loads it for every production
+// webhook call and saves it after the call when the call changed it (webhooks/live-webhooks.js),
+// so each trigger writes the replay keys it accepted, with their expiries, into its node's static
+// data (nothing else: the keys name no secret and no payload). Every call merges what is saved,
+// and n8n's start-up activation calls checkExists for every active trigger, which loads the saved
+// keys into the process memory: after a restart, copies are refused at every trigger again.
+import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
+import { ReplayGuard, type ReplayMemory } from './verification/replayGuard';
+
+/** The field of a trigger node's static data that holds its accepted deliveries. */
+export const SAVED_FIELD = 'acceptedDeliveries';
+
+/** Per trigger, saved in its static data: a few hundred bytes a delivery would exceed 100 KB. */
+export const MAX_SAVED = 2_000;
+
+/** For every trigger in the process together: about 10 MB at most. */
+const MAX_IN_PROCESS = 100_000;
+
+/** A trigger as a webhook call or an activation sees it. */
+export interface TriggerScope {
+	/** `${workflowId}:${nodeId}` */
+	id: string;
+	/** The node's static data (n8n saves it when it changes). */
+	state: Record<string, unknown>;
+	toleranceSeconds: number;
+}
+
+const everyTrigger = new ReplayGuard(MAX_IN_PROCESS);
+/** What each trigger saved or accepted, to write back whole (two calls may have loaded one copy). */
+const savedByTrigger = new Map<string, ReplayGuard>();
+let longestToleranceMs = DEFAULT_TOLERANCE_SECONDS * 1000;
+
+function savedGuard(id: string): ReplayGuard {
+	let guard = savedByTrigger.get(id);
+	if (!guard) {
+		guard = new ReplayGuard(MAX_SAVED);
+		savedByTrigger.set(id, guard);
+	}
+	return guard;
+}
+
+/** Saved entries: replay key → the last second a copy passes the window. */
+function readSaved(state: Record<string, unknown>): Array<[string, number]> {
+	const saved = state[SAVED_FIELD];
+	if (typeof saved !== 'object' || saved === null) return [];
+	return Object.entries(saved).filter(
+		(entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+	);
+}
+
+function load(trigger: TriggerScope, nowMs: number): ReplayGuard {
+	// A trigger with a longer tolerance admits copies for longer: every key is remembered as long
+	// as the most tolerant trigger seen in this process admits its copies.
+	longestToleranceMs = Math.max(longestToleranceMs, trigger.toleranceSeconds * 1000);
+	const saved = savedGuard(trigger.id);
+	for (const [key, seconds] of readSaved(trigger.state)) {
+		everyTrigger.remember(key, seconds * 1000, nowMs);
+		saved.remember(key, seconds * 1000, nowMs);
+	}
+	return saved;
+}
+
+/** n8n's activation of a trigger, at start-up too: what it saved joins the process memory. */
+export function restoreReplayMemory(trigger: TriggerScope, nowMs: number): void {
+	load(trigger, nowMs);
+}
+
+/** The replay memory of one webhook call to `trigger`; an accepted delivery is saved in its state. */
+export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
+	return {
+		isReplay(key, nowMs, lastCopyAtMs) {
+			const saved = load(trigger, nowMs);
+			const rememberUntilMs =
+				lastCopyAtMs + Math.max(0, longestToleranceMs - trigger.toleranceSeconds * 1000);
+			if (everyTrigger.isReplay(key, nowMs, rememberUntilMs)) return true;
+			saved.remember(key, rememberUntilMs, nowMs);
+			trigger.state[SAVED_FIELD] = Object.fromEntries(
+				saved.entries(nowMs).map(([entry, ms]) => [entry, Math.ceil(ms / 1000)]),
+			);
+			return false;
+		},
+	};
+}

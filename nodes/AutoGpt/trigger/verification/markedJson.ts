@@ -1,0 +1,160 @@
+// JSON.parse that keeps what Python reads differently: the spelling of numbers. Python keeps `1.0`
+// a float, prints floats by `repr`, and keeps integers exact at any size; JSON.parse gives one
+// number type. So before parsing, a scan over the body's bytes quotes the number tokens whose
+// spelling matters as strings `"#<token>"`, and puts a second `#` in front of every string that
+// starts with one, so the two cannot be confused. Strings are skipped with a native search for
+// their closing quote; everything else (strictness, escapes, structure) is JSON.parse's.
+
+const QUOTE = 0x22;
+const HASH = 0x23;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const UPPER_E = 0x45;
+const BACKSLASH = 0x5c;
+const LOWER_E = 0x65;
+
+const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** `\u0023`, the escaped `#`. */
+const ESCAPED_HASH = [BACKSLASH, 0x75, ZERO, ZERO, 0x32, 0x33];
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const ascii = new TextDecoder('ascii');
+
+/** Index of the quote that closes the string opened at `open`, or -1. */
+function closingQuote(bytes: Uint8Array, open: number): number {
+	let end = bytes.indexOf(QUOTE, open + 1);
+	while (end !== -1) {
+		let backslashes = 0;
+		while (bytes[end - 1 - backslashes] === BACKSLASH) backslashes++;
+		if (backslashes % 2 === 0) return end;
+		end = bytes.indexOf(QUOTE, end + 1);
+	}
+	return -1;
+}
+
+function startsWithEscapedHash(bytes: Uint8Array, at: number): boolean {
+	return ESCAPED_HASH.every((byte, offset) => bytes[at + offset] === byte);
+}
+
+/**
+ * Whether JSON.parse would lose what Python reads in this token: any exponent; a fraction of zeros
+ * (`1.0` is a float with an integer value); more than 15 significant digits (the double may be an
+ * integer, or the integer may not fit in a double). A shorter decimal with a non-zero fraction is
+ * never an integer as a double, and `repr` of its double is what Python prints.
+ */
+function spellingMatters(
+	bytes: Uint8Array,
+	start: number,
+	end: number,
+	dot: number,
+	exponent: boolean,
+) {
+	const digits = end - start - (bytes[start] === MINUS ? 1 : 0) - (dot < 0 ? 0 : 1);
+	if (exponent || digits > 15) return true;
+	if (dot < 0) return false;
+	for (let index = dot + 1; index < end; index++) {
+		if (bytes[index] !== ZERO) return false;
+	}
+	return true;
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+	try {
+		return utf8.decode(bytes);
+	} catch {
+		return undefined;
+	}
+}
+
+/** What goes in where a body is marked: `#` at a string's start, `"#` and `"` around a token. */
+const INSERTS = [[HASH], [QUOTE, HASH], [QUOTE]];
+const [STRING_HASH, TOKEN_OPEN, TOKEN_CLOSE] = [0, 1, 2];
+
+/**
+ * The body as text with number tokens and `#` strings marked (see above), or undefined when it is
+ * not UTF-8 or a marked token is not a JSON number. It works on the bytes (everything it looks for
+ * is ASCII), so that the only text built is the one JSON.parse reads.
+ */
+function markNumbers(bytes: Uint8Array): string | undefined {
+	// position, insert; in order
+	const marks: number[] = [];
+	let extra = 0;
+	const mark = (at: number, insert: number) => {
+		marks.push(at, insert);
+		extra += INSERTS[insert].length;
+	};
+	const length = bytes.length;
+	let index = 0;
+	while (index < length) {
+		const byte = bytes[index];
+		if (byte === QUOTE) {
+			const end = closingQuote(bytes, index);
+			if (end < 0) return undefined;
+			const first = bytes[index + 1];
+			if (first === HASH || (first === BACKSLASH && startsWithEscapedHash(bytes, index + 1))) {
+				mark(index + 1, STRING_HASH);
+			}
+			index = end + 1;
+		} else if (byte === MINUS || (byte >= ZERO && byte <= NINE)) {
+			const start = index;
+			let dot = -1;
+			let exponent = false;
+			for (index++; index < length; index++) {
+				const next = bytes[index];
+				if (next === DOT) dot = index;
+				else if (next === LOWER_E || next === UPPER_E) exponent = true;
+				else if (!((next >= ZERO && next <= NINE) || next === PLUS || next === MINUS)) break;
+			}
+			if (spellingMatters(bytes, start, index, dot, exponent)) {
+				if (!NUMBER_TOKEN.test(ascii.decode(bytes.subarray(start, index)))) return undefined;
+				mark(start, TOKEN_OPEN);
+				mark(index, TOKEN_CLOSE);
+			}
+		} else {
+			index++;
+		}
+	}
+	if (marks.length === 0) return decodeUtf8(bytes);
+
+	const marked = new Uint8Array(length + extra);
+	let copied = 0;
+	let written = 0;
+	for (let next = 0; next < marks.length; next += 2) {
+		const at = marks[next];
+		marked.set(bytes.subarray(copied, at), written);
+		written += at - copied;
+		copied = at;
+		for (const byte of INSERTS[marks[next + 1]]) marked[written++] = byte;
+	}
+	marked.set(bytes.subarray(copied), written);
+	return decodeUtf8(marked);
+}
+
+/** Whether a parsed string is a marked number token rather than a string of the body. */
+export function isToken(value: string): boolean {
+	return value.charCodeAt(0) === HASH && value.charCodeAt(1) !== HASH;
+}
+
+/** A string of the body, without the `#` marking added to those that start with one. */
+export function bodyString(value: string): string {
+	return value.charCodeAt(0) === HASH ? value.slice(1) : value;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The body parsed with its number tokens marked (see above), or undefined when it is not UTF-8
+ * strict JSON (RFC 8259: no NaN, no comments, no trailing commas).
+ */
+export function parseMarked(body: Uint8Array | string): unknown {
+	const marked = markNumbers(typeof body === 'string' ? utf8Encoder.encode(body) : body);
+	if (marked === undefined) return undefined;
+	try {
+		return JSON.parse(marked) as unknown;
+	} catch {
+		return undefined;
+	}
+}
