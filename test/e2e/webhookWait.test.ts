@@ -256,11 +256,14 @@ describe('Wait Mode "Webhook"', () => {
 				(d) => d.event === 'execution.completed' && runs.slice(2).includes(d.execution_id ?? ''),
 			);
 			expect(slow.some((d) => d.status !== 200)).toBe(true);
-			expect(slow.filter((d) => d.status === 200)).toHaveLength(2);
-			// The restarted process read the runs it had not heard of, each once at most.
+			const heardAfter = new Set(slow.filter((d) => d.status === 200).map((d) => d.execution_id));
+			expect(heardAfter.size).toBeGreaterThanOrEqual(1);
+			// The restarted process read the runs it had not heard of, each once at most; a slow run
+			// whose call came after the first one may have been read instead (the wait then ended).
 			const reads = await statusReads(runs, since);
 			expect(new Set(reads).size).toBe(reads.length);
 			expect(reads.length).toBeLessThan(runs.length);
+			for (const id of runs.slice(2)) expect(heardAfter.has(id) || reads.includes(id)).toBe(true);
 		} finally {
 			await stack.admin.config({ retryDelaysSeconds: [5, 30, 300] });
 		}
