@@ -16,6 +16,7 @@ import {
 } from './actions/agent/webhookWait';
 import { resourceProperties } from './actions/resources';
 import { router } from './actions/router';
+import { maxResultCharactersProperty, toolDescriptionProperties } from './actions/toolUse';
 import { listSearch, loadOptions } from './methods';
 import { authenticationProperty, credentialChoices } from './transport/authentication';
 
@@ -37,7 +38,12 @@ export class AutoGpt implements INodeType {
 		webhooks: resumeWebhooks,
 		waitingNodeTooltip:
 			'={{ $parameter["waitMode"] === "webhook" ? "Waiting for AutoGPT to call back as each agent run ends" : "" }}',
-		properties: [authenticationProperty, ...resourceProperties],
+		properties: [
+			...toolDescriptionProperties,
+			authenticationProperty,
+			...resourceProperties,
+			maxResultCharactersProperty,
+		],
 	};
 
 	methods = { listSearch, loadOptions };

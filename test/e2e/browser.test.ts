@@ -279,6 +279,47 @@ test('editor screenshots: a workflow on the canvas and the Execute Agent paramet
 	await page.keyboard.press('Escape');
 });
 
+test('editor screenshots: the AutoGPT node as a tool of an AI Agent, and its tool parameters', async () => {
+	if (!connected) throw new Error('needs the credential connected earlier');
+	const workflow = loadWorkflowFile('ai-agent-tool.json', {
+		agents: stack.sandbox.agents,
+		oauth2Credential: connected,
+	});
+	// An OpenAI credential for the model node; nothing runs here, so it points nowhere in particular.
+	const openAi = await stack.n8n.createCredential('OpenAI', 'openAiApi', {
+		apiKey: 'sk-not-used',
+		url: 'http://127.0.0.1:9/v1',
+		header: false,
+	});
+	for (const node of workflow.nodes) {
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')
+			node.credentials = { openAiApi: openAi };
+	}
+	const created = await stack.n8n.createWorkflow(workflow);
+	const page = browser.page;
+	await page.goto(`${stack.n8nUrl}/workflow/${created.id}`);
+	await page.waitForSelector('[data-test-id=canvas-node]');
+	await page.click('[data-test-id=zoom-to-fit]').catch(() => {});
+	await page.waitForTimeout(800);
+	const names = (await page.locator('[data-test-id=canvas-node]').allInnerTexts()).join('\n');
+	for (const name of ['AI Agent', 'OpenAI Chat Model', 'Run AutoGPT agent', 'Wait for AutoGPT run'])
+		expect(names).toContain(name);
+	await page.screenshot({ path: artifact('ai-agent-workflow.png') });
+
+	await page.locator('[data-test-id=canvas-node]', { hasText: 'Run AutoGPT agent' }).dblclick();
+	await page.waitForSelector('[data-test-id=ndv]', { state: 'visible' });
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: artifact('ai-agent-tool-parameters.png') });
+	// The tool description the model reads, and the values the model fills in.
+	const description = await page
+		.locator('[data-test-id=parameter-input-toolDescription] textarea')
+		.inputValue();
+	expect(description).toMatch(/^Runs an AutoGPT agent, waits for it to finish/);
+	const panel = await page.locator('[data-test-id=ndv]').innerText();
+	expect(panel.match(/Defined automatically by the\s+model/g)).toHaveLength(2);
+	await page.keyboard.press('Escape');
+}, 300_000);
+
 test('the editor made no request beyond loopback but the two n8n makes itself (aborted here)', () => {
 	// n8n's OAuth callback page links Google Fonts; the node panel's details of an installed
 	// community package ask the npm registry for its latest version. Nothing else leaves loopback.

@@ -38,7 +38,8 @@ export async function launchBrowser(): Promise<Browser> {
 			'--disable-sync',
 		],
 	});
-	context.setDefaultTimeout(30_000);
+	// A busy machine (several n8n stacks at once) takes 20–30 s to load the editor.
+	context.setDefaultTimeout(90_000);
 	const page = context.pages()[0] ?? (await context.newPage());
 	return {
 		context,

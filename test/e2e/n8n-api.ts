@@ -1,7 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -212,16 +212,7 @@ export class N8nClient {
 			[key: string]: unknown;
 		}>
 	> {
-		const response = await fetchReusingSafely(`${this.url}/types/nodes.json`, {
-			headers: this.cookie ? { cookie: this.cookie } : {},
-		});
-		if (!response.ok)
-			throw new N8nHttpError('GET', '/types/nodes.json', response.status, await response.text());
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-		}>;
+		return await this.typesFile('nodes.json');
 	}
 
 	async credentialTypes(): Promise<
@@ -232,21 +223,17 @@ export class N8nClient {
 			properties: Array<{ name: string; [key: string]: unknown }>;
 		}>
 	> {
-		const response = await fetchReusingSafely(`${this.url}/types/credentials.json`, {
+		return await this.typesFile('credentials.json');
+	}
+
+	/** A type description file as the editor loads it (`/types/<file>`). */
+	private async typesFile<T>(file: string): Promise<T> {
+		const response = await fetchReusingSafely(`${this.url}/types/${file}`, {
 			headers: this.cookie ? { cookie: this.cookie } : {},
 		});
 		if (!response.ok)
-			throw new N8nHttpError(
-				'GET',
-				'/types/credentials.json',
-				response.status,
-				await response.text(),
-			);
-		return (await response.json()) as Array<{
-			name: string;
-			displayName: string;
-			properties: Array<{ name: string }>;
-		}>;
+			throw new N8nHttpError('GET', `/types/${file}`, response.status, await response.text());
+		return (await response.json()) as T;
 	}
 
 	async waitForNodeTypes(types: string[], timeoutMs: number): Promise<void> {

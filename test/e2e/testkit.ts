@@ -89,13 +89,13 @@ export function useStack(options: StartStackOptions = {}): () => TestStack {
 }
 
 /**
- * What the workflow tests start from: the sandbox's limits loosened (its execute budget, 10 a
- * minute, would make a suite wait on 429s for minutes; the transport's handling of those is proven
- * in the integration tests and the bench), an API-key credential and a connected OAuth2 one.
+ * The sandbox made ready for suites that run many agents, and both AutoGPT credentials for it (the
+ * OAuth2 one connected). The platform's execute budget (10 a minute) would make a suite wait on
+ * 429s for minutes; the transport's handling of those is proven in the integration tests.
  */
-export async function credentialsForTests(
+export async function prepareAutoGpt(
 	stack: TestStack,
-): Promise<{ oauth: CredentialRef; apiKey: CredentialRef }> {
+): Promise<{ apiKey: CredentialRef; oauth: CredentialRef }> {
 	await stack.admin.config({
 		rateLimits: {
 			execute: { perMinute: 600, perHour: 6000 },
@@ -108,8 +108,8 @@ export async function credentialsForTests(
 		apiKeyCredentialData(stack.sandbox),
 	);
 	return {
-		oauth: await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)'),
 		apiKey: { ...key, type: 'autoGptApi' },
+		oauth: await connectedOAuth2Credential(stack, 'AutoGPT OAuth2 (sandbox)'),
 	};
 }
 

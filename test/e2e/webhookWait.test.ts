@@ -5,13 +5,7 @@ import type { Execution, ItemJson } from './n8n-api';
 import { nodeError, nodeOutput } from './n8n-api';
 import type { SandboxDelivery } from './platform';
 import { sleep } from './processes';
-import {
-	credentialsForTests,
-	runAutoGptNode,
-	uniquePath,
-	useStack,
-	type TestStack,
-} from './testkit';
+import { prepareAutoGpt, runAutoGptNode, uniquePath, useStack, type TestStack } from './testkit';
 import {
 	agentLocator,
 	autoGptNode,
@@ -135,7 +129,7 @@ function startedExecutions(execution: Execution): string[] {
 
 beforeAll(async () => {
 	stack = stackOf();
-	({ oauth, apiKey } = await credentialsForTests(stack));
+	({ oauth, apiKey } = await prepareAutoGpt(stack));
 });
 
 const fiveItems = [3, 1, 4, 1, 5].map((seconds, n) => ({ inputs: { seconds, n, topic: `t${n}` } }));
@@ -355,7 +349,9 @@ describe('Wait Mode "Webhook"', () => {
 				expect(output[1].json).toMatchObject({
 					status: 'failed',
 					platform_error: 'the agent gave up',
-					error: expect.stringMatching(/failed: the agent gave up$/),
+					error: expect.stringMatching(
+						/failed: the agent gave up\. The agent itself ended the run/,
+					),
 				});
 				expect(withoutIds(comparable(output), ids)).toEqual(
 					withoutIds(comparable(poll.output), ids),
@@ -363,7 +359,9 @@ describe('Wait Mode "Webhook"', () => {
 			} else {
 				expect(done.status).toBe('error');
 				const error = nodeError(done, NODE);
-				expect(error?.message).toMatch(/failed: the agent gave up$/);
+				expect(error?.message).toMatch(
+					/failed: the agent gave up\. The agent itself ended the run/,
+				);
 				expect(withoutIds([error?.message, error?.description], ids)).toEqual(
 					withoutIds([poll.error?.message, poll.error?.description], ids),
 				);
@@ -406,7 +404,7 @@ describe('Wait Mode "Webhook"', () => {
 		const output = nodeOutput(done, NODE);
 		expect(output.map((item) => item.json.status)).toEqual(['completed', undefined, 'completed']);
 		expect(output[1].json.error).toBe(
-			`Execution ${runs[1]} did not finish within 15 seconds (last status: RUNNING)`,
+			`Execution ${runs[1]} did not finish within 15 seconds (last status: RUNNING). Raise Timeout in the options, or continue later with Execution → Wait and this execution ID; the agent goes on running in AutoGPT.`,
 		);
 		const ids = [
 			...runs,

@@ -7,7 +7,7 @@ import { readFileSync } from 'fs';
 
 import type { ItemJson } from './n8n-api';
 import { apiKeyCredentialData } from './platform';
-import { credentialsForTests, runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
+import { prepareAutoGpt, runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
 import {
 	autoGptNode,
 	executeAgentParameters,
@@ -35,7 +35,7 @@ function json(items: ItemJson[]): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
 	stack = stackOf();
-	({ oauth, apiKey } = await credentialsForTests(stack));
+	({ apiKey, oauth } = await prepareAutoGpt(stack));
 });
 
 describe('the package inside n8n', () => {

@@ -58,8 +58,21 @@ class TestItems implements INodeType {
 	}
 }
 
+/** The type n8n derives from a node with `usableAsTool`: the same code under the name `…Tool`. */
+export class AutoGptTool extends AutoGpt {
+	constructor() {
+		super();
+		this.description = {
+			...this.description,
+			name: 'autoGptTool',
+			displayName: 'AutoGPT Tool',
+		};
+	}
+}
+
 const nodeTypeClasses: Record<string, new () => INodeType> = {
 	'n8n-nodes-autogpt.autoGpt': AutoGpt,
+	'n8n-nodes-autogpt.autoGptTool': AutoGptTool,
 	'test.items': TestItems,
 };
 
@@ -331,6 +344,8 @@ export async function runAutoGpt(options: {
 	inputItems?: IDataObject[];
 	credentials: TestCredentialsHelper;
 	continueOnFail?: boolean;
+	/** Run it as n8n runs it for an AI Agent: the derived tool type, the input item the tool call. */
+	asTool?: boolean;
 	executionId?: string;
 	node?: Partial<INode>;
 	/** Cancels the run, as n8n's Stop button does, when this settles. */
@@ -351,7 +366,7 @@ export async function runAutoGpt(options: {
 		{
 			id: 'autogpt',
 			name: 'AutoGPT',
-			type: 'n8n-nodes-autogpt.autoGpt',
+			type: options.asTool ? 'n8n-nodes-autogpt.autoGptTool' : 'n8n-nodes-autogpt.autoGpt',
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: { authentication, ...options.parameters },
@@ -364,7 +379,7 @@ export async function runAutoGpt(options: {
 		Items: { main: [[{ node: 'AutoGPT', type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
 	const nodeTypes = new TestNodeTypes();
-	const autoGpt = nodeTypes.getByNameAndVersion('n8n-nodes-autogpt.autoGpt');
+	const autoGpt = nodeTypes.getByNameAndVersion(nodes[1].type);
 	const execute = autoGpt.execute!;
 	let settled: (outcome: { error?: Error }) => void = () => {};
 	const nodeSettled = new Promise<{ error?: Error }>((resolve) => (settled = resolve));

@@ -183,7 +183,7 @@ describe('a platform that stores keys: the item succeeds, one run', () => {
 		// The same key with other inputs is refused, in words that name the key.
 		const changed = await run(storing, { ...options, inputs: [{ ...order, extra: true }] });
 		expect(changed.result.error?.message).toMatch(
-			/AutoGPT answered 422 Unprocessable Entity — Idempotency-Key reused with a different request$/,
+			/AutoGPT answered 422 Unprocessable Entity — Idempotency-Key reused with a different request\. The Idempotency-Key "order-\d+" started a run/,
 		);
 		expect(changed.result.error?.description).toContain(`"${order.order_id}"`);
 	});

@@ -96,7 +96,7 @@ test('a failing agent names the execution and the platform error', async () => {
 	});
 	expect(result.error?.message).toMatch(
 		new RegExp(
-			`^Execution [0-9a-f-]+ of agent ${sandbox.info.agents.failing} failed: No API quota left$`,
+			`^Execution [0-9a-f-]+ of agent ${sandbox.info.agents.failing} failed: No API quota left\\. The agent itself ended the run without outputs: check the inputs it was given`,
 		),
 	);
 });
@@ -126,13 +126,15 @@ test('get, then cancel of a slow agent, which ends TERMINATED', async () => {
 		parameters: { resource: 'execution', operation: 'cancel', executionId },
 	});
 	expect(again.error?.message).toBe(
-		`Could not cancel execution ${executionId}: AutoGPT answered 400 Bad Request — Cannot cancel execution with status TERMINATED`,
+		`Could not cancel execution ${executionId}: AutoGPT answered 400 Bad Request — Cannot cancel execution with status TERMINATED. Only a queued or running execution can be cancelled; this one has already ended. Use Execution → Get to see its final status.`,
 	);
 	const wait = await runAutoGpt({
 		credentials: apiKey(),
 		parameters: { resource: 'execution', operation: 'wait', executionId },
 	});
-	expect(wait.error?.message).toBe(`Execution ${executionId} was terminated`);
+	expect(wait.error?.message).toBe(
+		`Execution ${executionId} was terminated. The run was stopped in AutoGPT before it completed: run the agent again if its outputs are still needed.`,
+	);
 });
 
 test('grants: get many, get, delete credential; capabilities (OAuth2)', async () => {
@@ -280,6 +282,6 @@ test('webhook_url with an API key is refused in the platform words', async () =>
 		}),
 	});
 	expect(result.error?.message).toBe(
-		`Could not start agent ${sandbox.info.agents.echo}: AutoGPT answered 400 Bad Request — webhook_url requires an OAuth client`,
+		`Could not start agent ${sandbox.info.agents.echo}: AutoGPT answered 400 Bad Request — webhook_url requires an OAuth client. Change the parameters of this item as AutoGPT's answer says.`,
 	);
 });

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorItemJson, type ItemError } from './itemError';
 import { resources } from './resources';
+import { boundForModel, isToolUse, stillRunningAnswer } from './toolUse';
 import type { OperationResult, WaitingRun } from './types';
 type Outcome =
 	| { itemIndex: number; result: OperationResult }
@@ -21,10 +22,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!selected) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported`,
+			`The operation "${operation}" of "${resource}" is not supported: choose a Resource and an Operation from their lists`,
 		);
 	}
 	const continueOnFail = this.continueOnFail();
+	const toolUse = isToolUse(this);
 	const run: WaitingRun = { stopped: false, waiting: 0 };
 	// Without Continue On Fail the first failure stops the run; the items it stops fail after it.
 	let firstFailure: ItemError | undefined;
@@ -37,6 +39,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					: await selected.execute.call(this, itemIndex);
 				return { itemIndex, result };
 			} catch (error) {
+				const answer = toolUse ? stillRunningAnswer(error) : undefined;
+				if (answer) return { itemIndex, result: answer };
 				const itemError = withItemIndex(this, error, itemIndex);
 				if (!continueOnFail && !run.stopped) {
 					run.stopped = true;
@@ -58,7 +62,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const results = Array.isArray(outcome.result) ? outcome.result : [outcome.result];
 		for (const json of results) returnData.push({ json, pairedItem });
 	}
-	return [returnData];
+	return [toolUse ? boundForModel(this, returnData) : returnData];
 }
 
 function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {

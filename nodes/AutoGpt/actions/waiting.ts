@@ -10,7 +10,10 @@ import {
 import { nextPollDelayMs } from '../helpers/pollSchedule';
 import { type PlatformContext, platformRequest, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
+import { withRemedy } from '../transport/errors';
 import { executionRecord } from '../transport/schemas';
+import { ExecutionStillRunning } from './stillRunning';
+import { defaultTimeoutSeconds } from './toolUse';
 import type { WaitingRun } from './types';
 
 export interface WaitSettings {
@@ -34,17 +37,16 @@ export class AgentRunEnded extends NodeApiError {
 		itemIndex: number,
 		agentId?: string,
 	) {
-		const verb = normalizeStatus(record.status) === 'failed' ? 'failed' : 'was terminated';
-		const message = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${verb}${record.error ? `: ${record.error}` : ''}`;
+		const failed = normalizeStatus(record.status) === 'failed';
+		const remedy = failed
+			? 'The agent itself ended the run without outputs: check the inputs it was given against what it expects, then run it again; the run in AutoGPT shows where it stopped.'
+			: 'The run was stopped in AutoGPT before it completed: run the agent again if its outputs are still needed.';
+		const what = `Execution ${executionId}${agentId ? ` of agent ${agentId}` : ''} ${failed ? 'failed' : 'was terminated'}${record.error ? `: ${record.error}` : ''}`;
+		const message = withRemedy(what, remedy);
 		super(
 			node,
 			{ message, execution_id: executionId, status: record.status },
-			{
-				message,
-				description:
-					'The agent run ended without completing. Look at the run in AutoGPT for details.',
-				itemIndex,
-			},
+			{ message, description: remedy, itemIndex },
 		);
 		this.itemData = {
 			execution_id: executionId,
@@ -62,7 +64,7 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 		returnOnReview?: boolean;
 	};
 	return {
-		timeoutSeconds: options.timeout ?? 600,
+		timeoutSeconds: options.timeout ?? defaultTimeoutSeconds(context),
 		pollIntervalSeconds: options.pollInterval ?? 5,
 		returnOnReview: options.returnOnReview ?? true,
 	};
@@ -108,14 +110,12 @@ export async function waitForExecution(
 			if (Date.now() + delay > deadline) break;
 			await sleep(delay);
 			if (run.stopped || cancelSignal?.aborted) {
+				const remedy =
+					'The agent run goes on in AutoGPT: continue with Execution → Wait and this execution ID.';
 				throw new NodeOperationError(
 					this.getNode(),
-					`Stopped waiting for execution ${executionId}`,
-					{
-						itemIndex,
-						description:
-							'The workflow run was cancelled or another item failed. The agent run goes on in AutoGPT.',
-					},
+					`Stopped waiting for execution ${executionId}: the workflow run was cancelled or another item failed. ${remedy}`,
+					{ itemIndex, description: remedy },
 				);
 			}
 			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject &
@@ -131,24 +131,12 @@ export async function waitForExecution(
 	} finally {
 		run.waiting--;
 	}
-	throw timeoutError(this.getNode(), executionId, itemIndex, settings.timeoutSeconds, lastStatus);
-}
-
-/** The error of a run that had not ended when the Timeout was reached (both Wait Modes). */
-export function timeoutError(
-	node: INode,
-	executionId: string,
-	itemIndex: number,
-	timeoutSeconds: number,
-	lastStatus: string,
-): NodeOperationError {
-	return new NodeOperationError(
-		node,
-		`Execution ${executionId} did not finish within ${timeoutSeconds} seconds (last status: ${lastStatus})`,
-		{
-			itemIndex,
-			description:
-				'The agent is still running in AutoGPT. Raise Timeout in the options, or continue later with the Execution → Wait operation and this execution ID.',
-		},
+	throw new ExecutionStillRunning(
+		this.getNode(),
+		executionId,
+		lastStatus,
+		settings.timeoutSeconds,
+		itemIndex,
+		agentId,
 	);
 }

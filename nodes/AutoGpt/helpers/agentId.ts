@@ -43,7 +43,7 @@ export function parseAgentId(value: string): AgentIdResult {
 	if (!ID.test(text)) {
 		return {
 			ok: false,
-			reason: `"${text}" is not an agent ID. An ID has only letters, digits, "-" and "_", such as 5f3c…-…`,
+			reason: `"${text}" is not an agent ID: an ID has only letters, digits, "-" and "_", usually a UUID such as 5f3c9a1e-8b2d-4c6f-a1e0-7d9b3c2f4e10. Enter the agent's ID, or paste its builder URL from AutoGPT (…/build?flowID=<id>).`,
 		};
 	}
 	return { ok: true, agentId: text };

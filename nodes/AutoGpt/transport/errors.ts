@@ -66,6 +66,15 @@ export function redactSecrets(text: string): string {
 		.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***');
 }
 
+/**
+ * An error message that says what to change, not only what went wrong: n8n hands an AI Agent's
+ * model only the message of a tool's error, never its description.
+ */
+export function withRemedy(message: string, remedy: string): string {
+	if (!remedy || message.includes(remedy)) return message;
+	return `${message}${/[.!?]$/.test(message) ? '' : '.'} ${remedy}`;
+}
+
 export interface HttpFailure {
 	status: number;
 	body?: unknown;
@@ -87,7 +96,7 @@ export function describeHttpFailure(what: string, failure: HttpFailure): Failure
 		HINTS[failure.status] ??
 		(failure.status >= 500
 			? 'The AutoGPT platform had a problem. Try again in a moment.'
-			: 'Check the parameters of this item.');
+			: "Change the parameters of this item as AutoGPT's answer says.");
 	return { message, description: hint };
 }
 

@@ -21,6 +21,7 @@ import {
 	describeNetworkFailure,
 	platformWords,
 	redactSecrets,
+	withRemedy,
 } from './errors';
 import {
 	deriveIdempotencyKey,
@@ -152,10 +153,11 @@ function apiError(
 	text: { message: string; description: string },
 	httpCode?: number,
 ): NodeApiError {
-	const response: JsonObject = { message: text.message, description: text.description };
+	const message = withRemedy(text.message, text.description);
+	const response: JsonObject = { message, description: text.description };
 	if (httpCode !== undefined) response.httpCode = String(httpCode);
 	return new NodeApiError(node, response, {
-		message: text.message,
+		message,
 		description: text.description,
 		httpCode: httpCode === undefined ? undefined : String(httpCode),
 		itemIndex: request.itemIndex,

@@ -133,7 +133,9 @@ describe('Agent → Execute', () => {
 			credentials: credentials(),
 			parameters: executeParameters(),
 		});
-		expect(result.error?.message).toBe('Execution ex-9 of agent agent-1 failed: Tool crashed');
+		expect(result.error?.message).toBe(
+			'Execution ex-9 of agent agent-1 failed: Tool crashed. The agent itself ended the run without outputs: check the inputs it was given against what it expects, then run it again; the run in AutoGPT shows where it stopped.',
+		);
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});
 
@@ -163,7 +165,8 @@ describe('Agent → Execute', () => {
 					execution_id: 'ex-a',
 					status: 'failed',
 					platform_error: 'boom',
-					error: 'Execution ex-a of agent agent-1 failed: boom',
+					error:
+						'Execution ex-a of agent agent-1 failed: boom. The agent itself ended the run without outputs: check the inputs it was given against what it expects, then run it again; the run in AutoGPT shows where it stopped.',
 				}),
 				pairedItem: { item: 0 },
 			},
@@ -199,7 +202,9 @@ describe('Agent → Execute', () => {
 			parameters: executeParameters({ options: { timeout: 3600, pollInterval: 0.25 } }),
 			inputItems: [{ topic: 'slow' }, { topic: 'bad' }],
 		});
-		expect(result.error?.message).toBe('Execution ex-bad of agent agent-1 failed: boom');
+		expect(result.error?.message).toBe(
+			'Execution ex-bad of agent agent-1 failed: boom. The agent itself ended the run without outputs: check the inputs it was given against what it expects, then run it again; the run in AutoGPT shows where it stopped.',
+		);
 		expect(result.error?.context?.itemIndex).toBe(1);
 		nock.cleanAll();
 	});
@@ -213,7 +218,9 @@ describe('Agent → Execute', () => {
 			credentials: credentials(),
 			parameters: executeParameters(),
 		});
-		expect(result.error?.message).toBe('Execution ex-t of agent agent-1 was terminated');
+		expect(result.error?.message).toBe(
+			'Execution ex-t of agent agent-1 was terminated. The run was stopped in AutoGPT before it completed: run the agent again if its outputs are still needed.',
+		);
 	});
 
 	test('REVIEW is returned at once by default', async () => {
@@ -280,7 +287,9 @@ describe('Agent → Execute', () => {
 		nock.cleanAll();
 		expect(checks).toBe(2);
 		// what n8n logs for the node: it stopped because of the Stop, not because a request failed
-		expect(error?.message).toBe('Stopped waiting for execution ex-c');
+		expect(error?.message).toBe(
+			'Stopped waiting for execution ex-c: the workflow run was cancelled or another item failed. The agent run goes on in AutoGPT: continue with Execution → Wait and this execution ID.',
+		);
 	});
 
 	test('gives up after the timeout with the last status and what to do', async () => {
@@ -296,7 +305,7 @@ describe('Agent → Execute', () => {
 			parameters: executeParameters({ options: { timeout: 1, pollInterval: 0.25 } }),
 		});
 		expect(result.error?.message).toBe(
-			'Execution ex-s did not finish within 1 seconds (last status: RUNNING)',
+			'Execution ex-s did not finish within 1 seconds (last status: RUNNING). Raise Timeout in the options, or continue later with Execution → Wait and this execution ID; the agent goes on running in AutoGPT.',
 		);
 		expect(result.error?.description).toMatch(/Execution → Wait/);
 	});
@@ -367,7 +376,7 @@ describe('Execution → Wait within a read budget', () => {
 		nock.cleanAll();
 		expect(checks['ex-0']).toBe(1);
 		expect(result.items[0].json.error).toBe(
-			'Execution ex-0 did not finish within 4 seconds (last status: RUNNING)',
+			'Execution ex-0 did not finish within 4 seconds (last status: RUNNING). Raise Timeout in the options, or continue later with Execution → Wait and this execution ID; the agent goes on running in AutoGPT.',
 		);
 	});
 });
@@ -392,8 +401,9 @@ describe('Agent → Execute input checks', () => {
 				agent: { __rl: true, mode: 'id', value: '={{ $json.agentId }}' },
 			}),
 		});
-		expect(result.error?.message).toBe('The agent is not valid');
-		expect(result.error?.description).toMatch(/Enter the agent ID/);
+		expect(result.error?.message).toBe(
+			"The agent is empty. Enter the agent ID, or paste the agent's builder URL from AutoGPT.",
+		);
 	});
 
 	test('the agent ID is taken from a pasted builder URL', async () => {
@@ -493,7 +503,9 @@ describe('Agent → Execute input checks', () => {
 				},
 			}),
 		});
-		expect(result.error?.message).toBe('An input has no name');
+		expect(result.error?.message).toBe(
+			'An input under Inputs has no name: give every input the name the agent uses for it in AutoGPT',
+		);
 		expect(result.error?.description).toMatch(/Give every input under Inputs the name/);
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});
@@ -503,6 +515,8 @@ describe('Agent → Execute input checks', () => {
 			credentials: credentials(),
 			parameters: executeParameters({ webhookUrl: 'not a url' }),
 		});
-		expect(result.error?.message).toBe('Webhook URL "not a url" is not a valid http(s) URL');
+		expect(result.error?.message).toBe(
+			'Webhook URL "not a url" is not a valid http(s) URL: use the full address, e.g. the Production URL of an AutoGPT Trigger',
+		);
 	});
 });

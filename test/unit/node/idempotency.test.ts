@@ -174,7 +174,7 @@ describe('a platform that echoes keys: an ambiguous failure is sent again under 
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent() });
 		expect(keys).toHaveLength(5);
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 503 Service Unavailable — Unavailable',
+			`Could not start agent agent-1: AutoGPT answered 503 Service Unavailable — Unavailable. ${result.error?.description}`,
 		);
 		expect(result.error?.description).toContain(
 			`It was sent more than once under the Idempotency-Key "${keys[1]}"`,
@@ -211,7 +211,7 @@ describe('a platform that echoes keys: an ambiguous failure is sent again under 
 			parameters: startAgent({ idempotencyKey: 'order-7' }),
 		});
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — Idempotency-Key reused with a different request',
+			`Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — Idempotency-Key reused with a different request. ${result.error?.description}`,
 		);
 		expect(result.error?.description).toMatch(/^The Idempotency-Key "order-7" started a run/);
 	});

@@ -90,7 +90,7 @@ describe('Execution', () => {
 			parameters: { resource: 'execution', operation: 'get', executionId: 'nope' },
 		});
 		expect(result.error?.message).toBe(
-			'Could not get execution nope: AutoGPT answered 404 Not Found — Execution not found',
+			'Could not get execution nope: AutoGPT answered 404 Not Found — Execution not found. Check the ID: the platform does not know it, or it was revoked or has expired.',
 		);
 		expect(result.error?.description).toMatch(/Check the ID/);
 		expect(result.error?.httpCode).toBe('404');
@@ -106,7 +106,7 @@ describe('Execution', () => {
 		});
 		expect(result.items[1]).toEqual({
 			json: {
-				error: 'Execution ID is empty',
+				error: 'Execution ID is empty: give the execution_id that Agent → Execute returned',
 				description: 'Map the execution_id returned by Execute Agent into Execution ID.',
 			},
 			pairedItem: { item: 1 },
@@ -155,7 +155,7 @@ describe('Execution', () => {
 			parameters: { resource: 'execution', operation: 'cancel', executionId: 'ex-1' },
 		});
 		expect(result.error?.message).toBe(
-			'Could not cancel execution ex-1: AutoGPT answered 400 Bad Request — Cannot cancel execution with status COMPLETED',
+			'Could not cancel execution ex-1: AutoGPT answered 400 Bad Request — Cannot cancel execution with status COMPLETED. Only a queued or running execution can be cancelled; this one has already ended. Use Execution → Get to see its final status.',
 		);
 		expect(result.error?.description).toMatch(
 			/Only a queued or running execution can be cancelled/,
@@ -221,7 +221,7 @@ describe('Grant', () => {
 			parameters: { resource: 'grant', operation: 'getAll' },
 		});
 		expect(result.error?.message).toBe(
-			'Could not list grants: AutoGPT answered 403 Forbidden — Grants require an OAuth client',
+			'Could not list grants: AutoGPT answered 403 Forbidden — Grants require an OAuth client. The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
 		);
 	});
 
@@ -277,7 +277,7 @@ describe('Grant', () => {
 			},
 		});
 		expect(result.error?.message).toBe(
-			'Could not delete the credential of grant g-2: AutoGPT answered 403 Forbidden — Grant does not have DELETE permission',
+			'Could not delete the credential of grant g-2: AutoGPT answered 403 Forbidden — Grant does not have DELETE permission. The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
 		);
 	});
 });
@@ -344,7 +344,9 @@ describe('Account and Connect', () => {
 				redirectOrigin: 'https://app.example.com',
 			},
 		});
-		expect(result.error?.message).toBe('Create Connect Link needs the AutoGPT OAuth2 credential');
+		expect(result.error?.message).toBe(
+			'Create Connect Link needs the AutoGPT OAuth2 credential: switch Authentication to OAuth2',
+		);
 	});
 
 	test('a scope of another provider is refused', async () => {
@@ -359,6 +361,8 @@ describe('Account and Connect', () => {
 				redirectOrigin: 'https://a.example',
 			},
 		});
-		expect(result.error?.message).toBe('Scope "slack:read" does not belong to google');
+		expect(result.error?.message).toMatch(
+			/^Scope "slack:read" does not belong to google: choose among google:gmail.readonly, /,
+		);
 	});
 });

@@ -87,7 +87,7 @@ describe('retries', () => {
 		nock(API).get('/executions/ex-1').times(4).reply(500, { detail: 'Internal error' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
 		expect(result.error?.message).toBe(
-			'Could not get execution ex-1: AutoGPT answered 500 Internal Server Error — Internal error',
+			'Could not get execution ex-1: AutoGPT answered 500 Internal Server Error — Internal error. The AutoGPT platform had a problem. Try again in a moment.',
 		);
 		expect(nock.pendingMocks()).toEqual([]);
 	}, 15000);
@@ -99,7 +99,7 @@ describe('retries', () => {
 			.reply(500, { detail: 'Internal server error' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 500 Internal Server Error — Internal server error',
+			"Could not start agent agent-1: AutoGPT answered 500 Internal Server Error — Internal server error. The AutoGPT platform had a problem. Try again in a moment. The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.",
 		);
 		expect(result.error?.description).toMatch(/may have started/);
 		expect(scope.pendingMocks()).toHaveLength(1);
@@ -112,7 +112,7 @@ describe('retries', () => {
 				const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
 				const result = await runAutoGpt({ credentials: helper, parameters: startAgent });
 				expect(result.error?.message).toBe(
-					'Could not start agent agent-1: no answer from AutoGPT (the connection was dropped)',
+					"Could not start agent agent-1: no answer from AutoGPT (the connection was dropped). The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.",
 				);
 				expect(result.error?.description).toMatch(/may have started/);
 				expect(requests).toEqual(['POST /api/external/v1/executions/agents/agent-1/execute']);
@@ -167,7 +167,7 @@ describe('retries', () => {
 			.reply(200, { execution_id: 'ex-2', status: 'queued' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 429 Too Many Requests — Hourly limit reached',
+			'Could not start agent agent-1: AutoGPT answered 429 Too Many Requests — Hourly limit reached. The AutoGPT rate limit was reached. Try again later or spread the work over time.',
 		);
 		expect(result.error?.description).toMatch(/rate limit was reached/);
 		expect(result.error?.httpCode).toBe('429');
@@ -209,7 +209,7 @@ describe('answers that do not fit', () => {
 		nock(API).get('/executions/ex-1').reply(200, { id: 'ex-1', state: 'RUNNING' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
 		expect(result.error?.message).toBe(
-			'Could not get execution ex-1: AutoGPT answered 200 with an unexpected body (execution_id: Required; status: Required)',
+			'Could not get execution ex-1: AutoGPT answered 200 with an unexpected body (execution_id: Required; status: Required). The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
 		);
 	});
 
@@ -231,7 +231,7 @@ describe('answers that do not fit', () => {
 			});
 		const result = await runAutoGpt({ credentials: credentials(), parameters: startAgent });
 		expect(result.error?.message).toBe(
-			'Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — body.inputs: field required',
+			"Could not start agent agent-1: AutoGPT answered 422 Unprocessable Entity — body.inputs: field required. Change the parameters of this item as AutoGPT's answer says.",
 		);
 	});
 
@@ -245,7 +245,7 @@ describe('answers that do not fit', () => {
 		expect(text).not.toContain(API_KEY);
 		expect(text).not.toContain('abc.def.ghi');
 		expect(result.error?.message).toBe(
-			'Could not get execution ex-1: AutoGPT answered 401 Unauthorized — Invalid API key agpt_*** / Bearer ***',
+			'Could not get execution ex-1: AutoGPT answered 401 Unauthorized — Invalid API key agpt_*** / Bearer ***. Check the AutoGPT credential: the API key or the OAuth connection was not accepted. Reconnect the credential if it was revoked.',
 		);
 	});
 });
@@ -264,7 +264,7 @@ describe('credential problems', () => {
 			parameters: getExecution,
 		});
 		expect(result.error?.message).toBe(
-			"Could not get execution ex-1: The credential's header X-API-Key: agpt_*** could not be used",
+			"Could not get execution ex-1: The credential's header X-API-Key: agpt_*** could not be used. Check the AutoGPT credential of this node.",
 		);
 		expect(result.error?.description).toBe('Check the AutoGPT credential of this node.');
 		expect(JSON.stringify(result.error)).not.toContain(API_KEY);

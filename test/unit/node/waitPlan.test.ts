@@ -92,7 +92,7 @@ describe('outcomeOfRecord: what Poll mode makes of a run', () => {
 		);
 		expect(outcome && 'error' in outcome && outcome.error).toBeInstanceOf(AgentRunEnded);
 		expect(outcome && 'error' in outcome && outcome.error.message).toBe(
-			'Execution ex-0 of agent agent-1 was terminated',
+			'Execution ex-0 of agent agent-1 was terminated. The run was stopped in AutoGPT before it completed: run the agent again if its outputs are still needed.',
 		);
 		expect(outcome && 'error' in outcome && outcome.error.context.itemIndex).toBe(4);
 	});

@@ -18,6 +18,9 @@ import {
 const PLATFORM = 'https://platform.test';
 const API = `${PLATFORM}/api/external/v1`;
 const SECRET = 'whsec_unit_test_secret';
+/** What Poll mode adds to a failed run's error (AgentRunEnded). */
+const FAILED_REMEDY =
+	'The agent itself ended the run without outputs: check the inputs it was given against what it expects, then run it again; the run in AutoGPT shows where it stopped.';
 
 const oauth = (webhookSecret = SECRET) =>
 	new TestCredentialsHelper({
@@ -373,11 +376,11 @@ describe('a run that fails', () => {
 		const answer = await waitFor(waiting, failed('b'));
 		expect(answer.status).toBe(200);
 		expect(answer.resumed?.error).toMatchObject({
-			message: 'Execution ex-b of agent agent-1 failed: no luck with b',
-			description: expect.stringMatching(/ended without completing/),
+			message: `Execution ex-b of agent agent-1 failed: no luck with b. ${FAILED_REMEDY}`,
+			description: FAILED_REMEDY,
 		});
 		expect(answer.resumed?.run.data.resultData.error?.message).toBe(
-			'Execution ex-b of agent agent-1 failed: no luck with b',
+			`Execution ex-b of agent agent-1 failed: no luck with b. ${FAILED_REMEDY}`,
 		);
 	});
 
@@ -396,9 +399,8 @@ describe('a run that fails', () => {
 					agent_id: 'agent-1',
 					status: 'failed',
 					platform_error: 'no luck with b',
-					error: 'Execution ex-b of agent agent-1 failed: no luck with b',
-					description:
-						'The agent run ended without completing. Look at the run in AutoGPT for details.',
+					error: `Execution ex-b of agent agent-1 failed: no luck with b. ${FAILED_REMEDY}`,
+					description: FAILED_REMEDY,
 				},
 			],
 			[{ item: 2 }, expect.objectContaining({ status: 'completed', outputs: { topic: 'c' } })],
@@ -451,7 +453,7 @@ describe('runs started long before the wait began', () => {
 		expect(nock.pendingMocks()).toEqual([]); // a and b read, c (started just now) not
 		expect(last.resumed?.items.map((item) => [item.json.status, item.json.error])).toEqual([
 			['completed', undefined],
-			['failed', 'Execution ex-b of agent agent-1 failed: boom'],
+			['failed', `Execution ex-b of agent agent-1 failed: boom. ${FAILED_REMEDY}`],
 			['completed', undefined],
 		]);
 	});
@@ -473,7 +475,9 @@ describe('runs started long before the wait began', () => {
 		saved.waiting = new WaitingExecution(waited);
 		const ended = await resumed();
 		expect(notices.isDone()).toBe(false); // answered before all five tries were needed
-		expect(ended?.error?.message).toBe('Execution ex-b of agent agent-1 failed: boom');
+		expect(ended?.error?.message).toBe(
+			`Execution ex-b of agent agent-1 failed: boom. ${FAILED_REMEDY}`,
+		);
 	});
 });
 
@@ -525,7 +529,8 @@ describe('the Timeout', () => {
 		const resumed = await ended();
 		expect(reads.every((read) => read.isDone())).toBe(true);
 		expect(resumed?.error).toMatchObject({
-			message: 'Execution ex-b did not finish within 1 seconds (last status: RUNNING)',
+			message:
+				'Execution ex-b did not finish within 1 seconds (last status: RUNNING). Raise Timeout in the options, or continue later with Execution → Wait and this execution ID; the agent goes on running in AutoGPT.',
 		});
 	});
 

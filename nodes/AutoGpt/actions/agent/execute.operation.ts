@@ -174,10 +174,14 @@ function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 		const inputs: IDataObject = {};
 		for (const field of fields) {
 			if (!field.name) {
-				throw new NodeOperationError(this.getNode(), 'An input has no name', {
-					itemIndex,
-					description: 'Give every input under Inputs the name the agent uses for it in AutoGPT.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					'An input under Inputs has no name: give every input the name the agent uses for it in AutoGPT',
+					{
+						itemIndex,
+						description: 'Give every input under Inputs the name the agent uses for it in AutoGPT.',
+					},
+				);
 			}
 			inputs[field.name] = field.value as IDataObject;
 		}
@@ -191,7 +195,7 @@ function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 		} catch (error) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`Inputs (JSON) is not valid JSON: ${(error as Error).message}`,
+				`Inputs (JSON) is not valid JSON (${(error as Error).message}): write the inputs as a JSON object, e.g. {"topic": "n8n"}`,
 				{
 					itemIndex,
 					description: 'Write the inputs as a JSON object, e.g. {"topic": "n8n"}.',
@@ -200,11 +204,15 @@ function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 		}
 	}
 	if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
-		throw new NodeOperationError(this.getNode(), 'Inputs (JSON) must be a JSON object', {
-			itemIndex,
-			description:
-				'Write the inputs as a JSON object that maps input names to values, e.g. {"topic": "n8n"}.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Inputs (JSON) must be a JSON object, not ${Array.isArray(inputs) ? 'a list' : inputs === null ? 'null' : `a ${typeof inputs}`}: write an object that maps each input name of the agent to its value, e.g. {"topic": "n8n"}`,
+			{
+				itemIndex,
+				description:
+					'Write the inputs as a JSON object that maps input names to values, e.g. {"topic": "n8n"}.',
+			},
+		);
 	}
 	return inputs as IDataObject;
 }
@@ -223,7 +231,7 @@ function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | un
 	if (!parseHttpUrl(value)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Webhook URL "${value}" is not a valid http(s) URL`,
+			`Webhook URL "${value}" is not a valid http(s) URL: use the full address, e.g. the Production URL of an AutoGPT Trigger`,
 			{
 				itemIndex,
 				description: 'Use the full address, e.g. the Production URL of an AutoGPT Trigger.',
@@ -242,7 +250,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 	}) as string;
 	const agent = parseAgentId(String(agentValue ?? ''));
 	if (!agent.ok) {
-		throw new NodeOperationError(this.getNode(), 'The agent is not valid', {
+		throw new NodeOperationError(this.getNode(), agent.reason, {
 			itemIndex,
 			description: agent.reason,
 		});
@@ -265,8 +273,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		body,
 		itemIndex,
 		idempotent: false,
+		hints: {
+			404: `AutoGPT knows no agent ${agent.agentId} for this account: check the agent ID (copy it from the agent's builder URL, ?flowID=<id>).`,
+			...callback?.hints,
+		},
 		idempotencyKey: readIdempotencyKey(this, itemIndex),
-		hints: callback?.hints,
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
 	if (callback) {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { AGENT_ID_GUIDE, fromAi, INPUTS_GUIDE, withToolDefaults } from '../toolUse';
 import * as execute from './execute.operation';
 
 export const operations = { execute };
@@ -21,5 +22,12 @@ export const description: INodeProperties[] = [
 		],
 		default: 'execute',
 	},
-	...execute.description,
+	// As a tool: the model gives the agent and its inputs, each described in the schema it receives.
+	...withToolDefaults(execute.description, {
+		agent: {
+			default: { __rl: true, mode: 'id', value: fromAi('agent_id', AGENT_ID_GUIDE, 'string') },
+		},
+		inputSource: { default: 'json' },
+		inputsJson: { default: fromAi('inputs', INPUTS_GUIDE, 'json') },
+	}),
 ];

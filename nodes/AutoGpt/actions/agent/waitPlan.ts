@@ -7,7 +7,8 @@ import { simplifyExecution } from '../../helpers/simplify';
 import type { ExecutionRecord } from '../../transport/schemas';
 import { isReviewStatus, isSuccessStatus, isTerminalStatus } from '../../helpers/status';
 import { errorItemJson, type ItemError } from '../itemError';
-import { AgentRunEnded, timeoutError } from '../waiting';
+import { ExecutionStillRunning } from '../stillRunning';
+import { AgentRunEnded } from '../waiting';
 
 /** The key of the plan in the node's context (saved with the waiting execution). */
 export const WAIT_PLAN_KEY = 'autoGptWebhookWait';
@@ -113,7 +114,14 @@ export function timedOut(
 	lastStatus: string,
 ): Outcome {
 	return {
-		error: timeoutError(node, run.executionId, itemIndex, run.timeoutSeconds, lastStatus),
+		error: new ExecutionStillRunning(
+			node,
+			run.executionId,
+			lastStatus,
+			run.timeoutSeconds,
+			itemIndex,
+			run.agentId,
+		),
 	};
 }
 

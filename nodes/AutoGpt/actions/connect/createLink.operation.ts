@@ -60,7 +60,7 @@ function readOrigin(this: IExecuteFunctions, itemIndex: number): string {
 	if (!url) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Redirect Origin "${value}" is not a valid origin`,
+			`Redirect Origin "${value}" is not a valid origin: enter the scheme and host of your page, e.g. https://app.example.com`,
 			{
 				itemIndex,
 				description: 'Enter the scheme and host of your page, e.g. https://app.example.com',
@@ -74,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	if (credentialTypeOf(this) !== 'autoGptOAuth2Api') {
 		throw new NodeOperationError(
 			this.getNode(),
-			'Create Connect Link needs the AutoGPT OAuth2 credential',
+			'Create Connect Link needs the AutoGPT OAuth2 credential: switch Authentication to OAuth2',
 			{
 				itemIndex,
 				description:
@@ -86,9 +86,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const provider = this.getNodeParameter('provider', itemIndex) as string;
 	const known = PROVIDER_SCOPES[provider];
 	if (!known) {
-		throw new NodeOperationError(this.getNode(), `Unknown provider "${provider}"`, {
+		const providers = `Use one of: ${Object.keys(PROVIDER_SCOPES).join(', ')}.`;
+		throw new NodeOperationError(this.getNode(), `Unknown provider "${provider}". ${providers}`, {
 			itemIndex,
-			description: `Use one of: ${Object.keys(PROVIDER_SCOPES).join(', ')}.`,
+			description: providers,
 		});
 	}
 	const chosen = this.getNodeParameter('scopes', itemIndex, []) as string[];
@@ -96,7 +97,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	if (unknownScope) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Scope "${unknownScope}" does not belong to ${provider}`,
+			`Scope "${unknownScope}" does not belong to ${provider}: choose among ${known.join(', ')}`,
 			{
 				itemIndex,
 				description: `Scopes of ${provider}: ${known.join(', ')}.`,

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { EXECUTION_ID_GUIDE, fromAi, withToolDefaults } from '../toolUse';
 import * as cancel from './cancel.operation';
 import * as get from './get.operation';
 import * as wait from './wait.operation';
@@ -35,7 +36,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'get',
 	},
-	...get.description,
-	...wait.description,
-	...cancel.description,
+	// As a tool: the model gives the execution ID it got when it ran the agent.
+	...withToolDefaults([...get.description, ...wait.description, ...cancel.description], {
+		executionId: { default: fromAi('execution_id', EXECUTION_ID_GUIDE, 'string') },
+	}),
 ];

@@ -29,10 +29,14 @@ export function readGrantId(this: IExecuteFunctions, itemIndex: number): string 
 		this.getNodeParameter('grantId', itemIndex, '', { extractValue: true }) ?? '',
 	).trim();
 	if (!grantId) {
-		throw new NodeOperationError(this.getNode(), 'Grant is empty', {
-			itemIndex,
-			description: 'Choose a grant from the list or enter its ID (from Grant → Get Many).',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Grant is empty: choose a grant from the list or enter its ID (from Grant → Get Many)',
+			{
+				itemIndex,
+				description: 'Choose a grant from the list or enter its ID (from Grant → Get Many).',
+			},
+		);
 	}
 	return grantId;
 }
