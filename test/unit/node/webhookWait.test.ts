@@ -7,7 +7,7 @@ import { sleep } from 'n8n-workflow';
 import nock from 'nock';
 
 import { forgetAllWaits } from '../../../nodes/AutoGpt/actions/agent/waitMemory';
-import { type CallAnswer, WaitingExecution } from '../../helpers/waitingExecution';
+import { WaitingExecution } from '../../helpers/waitingExecution';
 import {
 	apiKeyCredentials,
 	oauthCredentials,
@@ -133,35 +133,6 @@ const fullRecord = (topic: string) => ({
 
 async function waitFor(waiting: WaitingExecution, delivery: ReturnType<typeof call>) {
 	return await waiting.call(delivery.body, delivery.headers);
-}
-
-/**
- * The node's own calls to its resume URL (at a Timeout, or when its reads ended the wait) reach
- * the waiting execution; before it exists they get n8n's 409, as while n8n still saves it.
- */
-function noticesReach(executionId: string, waitingOf: () => WaitingExecution | undefined) {
-	let resumed: CallAnswer['resumed'];
-	const notices = nock('http://localhost:5678')
-		.post(`/webhook-waiting/${executionId}`)
-		.times(5)
-		.reply(async function (_uri, body) {
-			const waiting = waitingOf();
-			if (!waiting) return [409, { message: 'The execution is running already.' }];
-			const answer = await waiting.call(
-				JSON.stringify(body),
-				this.req.headers as Record<string, string>,
-			);
-			resumed ??= answer.resumed;
-			return [answer.status, answer.body as Record<string, unknown>];
-		});
-	return {
-		notices,
-		resumed: async () => {
-			const deadline = Date.now() + 15_000;
-			while (!resumed && Date.now() < deadline) await sleep(50);
-			return resumed;
-		},
-	};
 }
 
 /** Starts the three runs in Webhook mode and returns the waiting execution. */
@@ -437,7 +408,7 @@ describe('runs started long before the wait began', () => {
 			.once()
 			.reply(200, { execution_id: `ex-${topic}`, status, ...extra });
 
-	test('are read once as the wait begins; what ended is kept, the rest is waited for', async () => {
+	test('are read once before waiting; what ended is kept, the rest is waited for', async () => {
 		slowStarts();
 		read('a', 'COMPLETED', { outputs: { topic: ['a'] } });
 		read('b', 'FAILED', { error: 'boom' });
@@ -448,9 +419,8 @@ describe('runs started long before the wait began', () => {
 			continueOnFail: true,
 		});
 		restoreClock();
-		expect(waited.run.waitTill).toBeDefined();
-		const last = await waitFor(new WaitingExecution(waited), completed('c'));
 		expect(nock.pendingMocks()).toEqual([]); // a and b read, c (started just now) not
+		const last = await waitFor(new WaitingExecution(waited), completed('c'));
 		expect(last.resumed?.items.map((item) => [item.json.status, item.json.error])).toEqual([
 			['completed', undefined],
 			['failed', `Execution ex-b of agent agent-1 failed: boom. ${FAILED_REMEDY}`],
@@ -458,24 +428,17 @@ describe('runs started long before the wait began', () => {
 		]);
 	});
 
-	test('when the reads end the wait (a run failed, no Continue On Fail) the node says so itself', async () => {
+	test('without Continue On Fail a run found failed fails the node before it waits', async () => {
 		slowStarts();
 		read('a', 'RUNNING');
 		read('b', 'FAILED', { error: 'boom' });
-		const saved: { waiting?: WaitingExecution } = {};
-		const executionId = 'slow-start-failure';
-		const { notices, resumed } = noticesReach(executionId, () => saved.waiting);
-		const waited = await runAutoGpt({
+		const result = await runAutoGpt({
 			credentials: oauth(),
 			parameters: parameters(),
 			inputItems: items,
-			executionId,
 		});
-		restoreClock();
-		saved.waiting = new WaitingExecution(waited);
-		const ended = await resumed();
-		expect(notices.isDone()).toBe(false); // answered before all five tries were needed
-		expect(ended?.error?.message).toBe(
+		expect(result.run.waitTill).toBeUndefined();
+		expect(result.error?.message).toBe(
 			`Execution ex-b of agent agent-1 failed: boom. ${FAILED_REMEDY}`,
 		);
 	});
@@ -514,7 +477,17 @@ describe('the Timeout', () => {
 	test('one read per run not called back, then Poll mode’s timeout error', async () => {
 		const { waiting } = await startWaiting({}, { timeout: 1 });
 		// The node calls its own resume URL at the Timeout; here that reaches the waiting execution.
-		const { resumed: ended } = noticesReach(waiting.executionId, () => waiting);
+		let resumed: Awaited<ReturnType<WaitingExecution['call']>>['resumed'];
+		const notice = nock('http://localhost:5678')
+			.post(`/webhook-waiting/${waiting.executionId}`)
+			.reply(async function (_uri, body) {
+				const answer = await waiting.call(
+					JSON.stringify(body),
+					this.req.headers as Record<string, string>,
+				);
+				resumed = answer.resumed;
+				return [answer.status, answer.body as Record<string, unknown>];
+			});
 		await waitFor(waiting, completed('a'));
 		const reads = [
 			nock(API)
@@ -526,7 +499,9 @@ describe('the Timeout', () => {
 				.once()
 				.reply(200, { execution_id: 'ex-c', status: 'COMPLETED', outputs: { topic: ['c'] } }),
 		];
-		const resumed = await ended();
+		const deadline = Date.now() + 10_000;
+		while (!resumed && Date.now() < deadline) await sleep(50);
+		expect(notice.isDone()).toBe(true);
 		expect(reads.every((read) => read.isDone())).toBe(true);
 		expect(resumed?.error).toMatchObject({
 			message:

@@ -85,8 +85,7 @@ export function waitsHeld(): number {
 
 /** The reminder's timer wakes this often at most, so that it ends soon after the wait does. */
 const TICK_MS = 2000;
-/** How often the node tries to call its own resume URL before it leaves the wait to n8n. */
-export const NOTICE_ATTEMPTS = 3;
+const NOTICE_ATTEMPTS = 3;
 
 /**
  * Keeps a reminder for the wait's Timeouts: at each one, `notify` calls the execution's resume URL

@@ -22,7 +22,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { credentialTypeOf } from '../../transport';
 import { callResumeUrl, type RequestHelpers } from '../../transport/resumeCall';
@@ -36,10 +36,9 @@ import {
 } from '../../trigger/verification/timestampWindow';
 import type { DeliveryRequest } from '../../trigger/verification/verifyDelivery';
 import { verifyDelivery } from '../../trigger/verification/verifyDelivery';
-import type { ItemError } from '../itemError';
+import { errorItemJson, type ItemError } from '../itemError';
 import { getExecution, type WaitSettings } from '../waiting';
 import {
-	NOTICE_ATTEMPTS,
 	record,
 	remind,
 	settle,
@@ -106,7 +105,7 @@ export const CALL_RETRIES_COVER_MS = 30_000;
 
 /** n8n resumes the execution on its own this long after the last Timeout, should no call come. */
 export const BACKSTOP_GRACE_MS = 60_000;
-/** Marks the node's own calls to its resume URL (signed like a delivery). */
+/** Marks the node's own call at a Timeout (signed like a delivery). */
 const NOTICE_HEADER = 'x-autogpt-wait-notice';
 /**
  * The calls every wait of this process accepted (keys name secret and payload, so waits cannot
@@ -207,8 +206,8 @@ export async function prepareCallbackWait(
 
 /**
  * After the router started the runs: puts the execution into the waiting state, or returns the
- * router's items as they are when no run is to be waited for (every start failed under Continue
- * On Fail). While waiting, the node's run shows the started executions.
+ * items at once when no run is left to wait for (every start failed under Continue On Fail, or
+ * every run had ended). While waiting, the node's run shows the started executions.
  */
 export async function beginCallbackWait(
 	this: IExecuteFunctions,
@@ -227,15 +226,29 @@ export async function beginCallbackWait(
 			return run ? { itemIndex, run } : { itemIndex, json: item.json };
 		}),
 	};
+	const key = waitKey(this.getExecutionId(), plan);
+	const { state } = stateOf(key, plan);
+	await readUncoveredRuns(this, state);
+	const verdict = decide(plan, state.outcomes, state.failures);
+	if (verdict.kind !== 'wait') {
+		settle(key, state);
+		if (verdict.kind === 'fail') throw verdict.error;
+		return [verdict.items];
+	}
+	// What the reads found is kept with the plan, so that a restart does not lose it.
+	plan.entries = plan.entries.map((entry) => {
+		const outcome = state.outcomes.get(entry.itemIndex);
+		if (!outcome || !('run' in entry)) return entry;
+		return {
+			itemIndex: entry.itemIndex,
+			json: 'error' in outcome ? errorItemJson(outcome.error) : outcome.json,
+		};
+	});
 	this.getContext('node')[WAIT_PLAN_KEY] = plan;
 	// What n8n does when it resumes the execution on its own: it fails the node with this.
 	this.setMetadata({ resumeError: asResumeError(backstopError(this.getNode(), plan)) });
 
-	const key = waitKey(this.getExecutionId(), plan);
-	const { state } = stateOf(key, plan);
-	const notice = noticeSender(this.helpers, plan, wait.secret);
-	remind(key, state, notice);
-	readMissedCalls(this, state, notice);
+	remind(key, state, timeoutNotice(this.helpers, plan, wait.secret));
 	await this.putExecutionToWait(new Date(lastDeadline(plan) + BACKSTOP_GRACE_MS));
 	return output;
 }
@@ -244,32 +257,27 @@ export async function beginCallbackWait(
  * n8n refuses calls to an execution that is still running (409), and the node's execution runs
  * until every item's agent is started, which the platform's execute limit can stretch to
  * minutes. The platform tries a refused call again after 5 s and 30 s only, so a run started
- * longer ago than that may have called for nothing: each such run is read once, while the
- * execution already waits (calls are taken meanwhile). Should the reads end the wait, no call may
- * come to say so: the node then calls its resume URL itself.
+ * longer ago than that may have called for nothing: each such run is read once, now.
  */
-function readMissedCalls(
-	context: IExecuteFunctions,
-	state: WaitState,
-	notice: () => Promise<boolean>,
-): void {
+async function readUncoveredRuns(context: IExecuteFunctions, state: WaitState): Promise<void> {
 	const coveredSince = Date.now() - CALL_RETRIES_COVER_MS;
 	const reads: Array<Promise<void>> = [];
 	for (const [itemIndex, run] of awaitedRuns(state.plan)) {
-		if (run.startedAtMs < coveredSince) reads.push(readRun(context, state, itemIndex, run));
+		if (run.startedAtMs >= coveredSince) continue;
+		state.read.add(itemIndex);
+		reads.push(
+			(async () => {
+				const found = (await getExecution.call(context, run.executionId, itemIndex)) as RunRecord;
+				state.lastStatus.set(itemIndex, found.status);
+				const outcome = outcomeOfRecord(context.getNode(), found, run, itemIndex);
+				if (outcome) record(state, itemIndex, outcome);
+			})().catch(() => {
+				// Not read: its call may still come, and its Timeout reads it otherwise.
+				state.read.delete(itemIndex);
+			}),
+		);
 	}
-	if (reads.length === 0) return;
-	const done = Promise.all(reads).then(() => undefined);
-	track(state, done);
-	void done.then(async () => {
-		await sleep(0);
-		if (state.settled || decide(state.plan, state.outcomes, state.failures).kind === 'wait') return;
-		for (let attempt = 1; attempt <= NOTICE_ATTEMPTS && !state.settled; attempt++) {
-			// n8n may still be saving the execution as waiting (409): try again shortly.
-			if (await notice()) return;
-			await sleep(2000 * attempt);
-		}
-	});
+	await Promise.all(reads);
 }
 
 function pairedIndex(item: INodeExecutionData, position: number): number {
@@ -307,16 +315,13 @@ function asResumeError(error: ItemError): ExecutionError {
 	} as unknown as ExecutionError;
 }
 
-/**
- * The node's own call to its resume URL, signed with the webhook secret: at a Timeout, or when
- * its own reads ended the wait. The call then reads the runs due and ends the wait, or not.
- */
-function noticeSender(helpers: RequestHelpers, plan: WaitPlan, secret: string) {
+/** The node's own call to its resume URL when a Timeout comes, signed with the webhook secret. */
+function timeoutNotice(helpers: RequestHelpers, plan: WaitPlan, secret: string) {
 	return async (): Promise<boolean> => {
 		const timestamp = new Date().toISOString();
-		const body = JSON.stringify({ notice: 'look', wait: plan.id, timestamp });
+		const body = JSON.stringify({ notice: 'timeout', wait: plan.id, timestamp });
 		const status = await callResumeUrl(helpers, plan.resumeUrl, body, {
-			[NOTICE_HEADER]: 'look',
+			[NOTICE_HEADER]: 'timeout',
 			'x-webhook-signature': signatureHeaderFor(secret, body),
 			'x-webhook-timestamp': timestamp,
 		});
@@ -399,7 +404,7 @@ async function webhookSecret(context: IWebhookFunctions): Promise<string> {
 	return typeof secret === 'string' ? secret : '';
 }
 
-/** Why the node's own notice is refused, if it is: the checks of a delivery. */
+/** Why the node's own Timeout notice is refused, if it is: the checks of a delivery. */
 function verifyNotice(
 	request: DeliveryRequest,
 	secret: string,
@@ -416,7 +421,7 @@ function verifyNotice(
 	} catch {
 		return 'body is not JSON';
 	}
-	if (body.notice !== 'look' || body.wait !== plan.id) return 'not a notice of this wait';
+	if (body.notice !== 'timeout' || body.wait !== plan.id) return 'not a notice of this wait';
 	const nowMs = Date.now();
 	for (const text of [request.timestampHeader, body.timestamp]) {
 		const check = checkTimestamp(
@@ -461,7 +466,7 @@ function takeDelivery(
  * read says otherwise; at a Timeout, a run still going gets Poll mode's timeout error.
  */
 async function readRun(
-	context: IExecuteFunctions | IWebhookFunctions,
+	context: IWebhookFunctions,
 	state: WaitState,
 	itemIndex: number,
 	run: AwaitedRun,
@@ -485,10 +490,8 @@ async function readRun(
 	try {
 		found = (await getExecution.call(context, run.executionId, itemIndex)) as typeof found;
 	} catch (error) {
-		// As in Poll mode, a read that fails fails its item; before a Timeout the run's call may
-		// still come, and the Timeout may read it again.
+		// As in Poll mode, a read that fails fails its item (before a Timeout the call may still come).
 		if (how.delivered || how.atTimeout) record(state, itemIndex, { error: error as ItemError });
-		else state.read.delete(itemIndex);
 		return;
 	}
 	state.lastStatus.set(itemIndex, found.status);
@@ -514,7 +517,7 @@ function catchUp(
 		if (state.outcomes.has(entry.itemIndex)) continue;
 		track(state, readRun(context, state, entry.itemIndex, entry.run));
 	}
-	remind(key, state, noticeSender(context.helpers, state.plan, secret));
+	remind(key, state, timeoutNotice(context.helpers, state.plan, secret));
 }
 
 /** At a Timeout: each run due is read once, and ends as in Poll mode. */
