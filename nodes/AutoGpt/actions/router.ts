@@ -2,12 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { refusalFor } from './availability';
+import { errorItemJson, type ItemError } from './itemError';
 import { resources } from './resources';
 import { boundForModel, isToolUse, stillRunningAnswer } from './toolUse';
 import type { OperationResult, WaitingRun } from './types';
-import { AgentRunEnded } from './waiting';
-
-type ItemError = NodeApiError | NodeOperationError;
 type Outcome =
 	| { itemIndex: number; result: OperationResult }
 	| { itemIndex: number; error: ItemError };
@@ -61,16 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (const outcome of outcomes) {
 		const pairedItem = { item: outcome.itemIndex };
 		if ('error' in outcome) {
-			const { error } = outcome;
-			returnData.push({
-				json: {
-					// An agent run that ended badly still names its execution, status and the platform's error.
-					...(error instanceof AgentRunEnded ? error.itemData : {}),
-					error: error.message,
-					description: error.description ?? undefined,
-				},
-				pairedItem,
-			});
+			returnData.push({ json: errorItemJson(outcome.error), pairedItem });
 			continue;
 		}
 		const results = Array.isArray(outcome.result) ? outcome.result : [outcome.result];

@@ -8,7 +8,7 @@ import {
 	normalizeStatus,
 } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest, profileOf, statusCheckFloorMs } from '../transport';
+import { type PlatformContext, platformRequest, profileOf, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { withRemedy } from '../transport/errors';
 import { executionRecord } from '../transport/schemas';
@@ -73,13 +73,15 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 
 /** `agentId`: today's platform finds an execution through its agent (graph) ID. */
 export async function getExecution(
-	this: IExecuteFunctions,
+	this: PlatformContext,
 	executionId: string,
 	itemIndex: number,
 	agentId?: string,
 ): Promise<ExecutionRecord> {
 	if ((await profileOf(this)) === 'liveV1') {
-		return await getGraphExecution.call(this, executionId, itemIndex, agentId);
+		// only a node's run reaches today's platform: Wait Mode Webhook, the other context here,
+		// needs the OAuth2 credential, which today's platform does not offer
+		return await getGraphExecution.call(this as IExecuteFunctions, executionId, itemIndex, agentId);
 	}
 	return await platformRequest.call(this, executionRecord, {
 		method: 'GET',

@@ -18,6 +18,7 @@ import { inputProperties } from '../inputs';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
 import { agentVersionField, executeGraph, refuseStoreAgent } from './graph';
+import { callbackWaitOf, waitModeProperty } from './webhookWait';
 
 const properties: INodeProperties[] = [
 	{
@@ -96,6 +97,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. https://n8n.example.com/webhook/…',
 		description:
 			"Where AutoGPT sends this execution's events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client's webhook domains.",
+		displayOptions: { hide: { waitMode: ['webhook'] } },
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -104,6 +106,10 @@ const properties: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
+	},
+	{
+		...waitModeProperty,
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
 		...simplifyField,
@@ -118,7 +124,11 @@ const properties: INodeProperties[] = [
 		options: [
 			...waitOptions.map((option) => ({
 				...option,
-				displayOptions: { show: { '/waitForCompletion': [true] } },
+				displayOptions: {
+					show: { '/waitForCompletion': [true] },
+					// No status checks in Wait Mode "Webhook": AutoGPT calls back.
+					...(option.name === 'pollInterval' ? { hide: { '/waitMode': ['webhook'] } } : {}),
+				},
 			})),
 			idempotencyKeyOption,
 		],
@@ -229,9 +239,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 	const grantIds = readGrantIds.call(this, itemIndex);
 	if (grantIds) body.grant_ids = grantIds;
 	const webhookUrl = readWebhookUrl.call(this, itemIndex);
-	if (webhookUrl) body.webhook_url = webhookUrl;
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitSettings = wait ? readWaitSettings(this, itemIndex) : undefined;
+	// Wait Mode "Webhook": AutoGPT calls this execution's resume URL back (webhookWait.ts).
+	const callback = waitSettings ? callbackWaitOf(this) : undefined;
+	if (callback) body.webhook_url = callback.url;
+	else if (webhookUrl) body.webhook_url = webhookUrl;
 
 	const started = await platformRequest.call(this, executeAnswer, {
 		method: 'POST',
@@ -242,10 +255,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		idempotent: false,
 		hints: {
 			404: `AutoGPT knows no agent ${agent.agentId} for this account: check the agent ID (copy it from the agent's builder URL, ?flowID=<id>).`,
+			...callback?.hints,
 		},
 		idempotencyKey: readIdempotencyKey(this, itemIndex),
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
+	if (callback) {
+		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+		callback.await(itemIndex, started.execution_id, agent.agentId, waitSettings, simplify);
+		return { ...started, agent_id: agent.agentId };
+	}
 
 	const record = await waitForExecution.call(
 		this,
