@@ -16,12 +16,10 @@ const UPPER_E = 0x45;
 const BACKSLASH = 0x5c;
 const LOWER_E = 0x65;
 
-const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** `\u0023`, the escaped `#`. */
 const ESCAPED_HASH = [BACKSLASH, 0x75, ZERO, ZERO, 0x32, 0x33];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const ascii = new TextDecoder('ascii');
 
 /** Index of the quote that closes the string opened at `open`, or -1. */
 function closingQuote(bytes: Uint8Array, open: number): number {
@@ -42,8 +40,11 @@ function startsWithEscapedHash(bytes: Uint8Array, at: number): boolean {
 /**
  * Whether JSON.parse would lose what Python reads in this token: any exponent; a fraction of zeros
  * (`1.0` is a float with an integer value); more than 15 significant digits (the double may be an
- * integer, or the integer may not fit in a double). A shorter decimal with a non-zero fraction is
- * never an integer as a double, and `repr` of its double is what Python prints.
+ * integer, or the integer may not fit in a double). A decimal whose double cannot be an integer
+ * keeps no spelling: Python prints `repr` of the same double. That holds for a shorter decimal
+ * with a non-zero fraction, and for any decimal of at most 14 integer digits whose first
+ * fractional digit is 1 to 8: it lies at least 0.1 from every integer, and its double is within
+ * 2^-7 of it.
  */
 function spellingMatters(
 	bytes: Uint8Array,
@@ -52,13 +53,43 @@ function spellingMatters(
 	dot: number,
 	exponent: boolean,
 ) {
-	const digits = end - start - (bytes[start] === MINUS ? 1 : 0) - (dot < 0 ? 0 : 1);
-	if (exponent || digits > 15) return true;
-	if (dot < 0) return false;
+	if (exponent) return true;
+	const sign = bytes[start] === MINUS ? 1 : 0;
+	if (dot < 0) return end - start - sign > 15;
+	const firstFraction = bytes[dot + 1];
+	if (dot - start - sign <= 14 && firstFraction > ZERO && firstFraction < NINE) return false;
+	if (end - start - sign - 1 > 15) return true;
 	for (let index = dot + 1; index < end; index++) {
 		if (bytes[index] !== ZERO) return false;
 	}
 	return true;
+}
+
+function isDigit(byte: number): boolean {
+	return byte >= ZERO && byte <= NINE;
+}
+
+/** Index after the digits from `index` on, or -1 when there is none. */
+function digitsEnd(bytes: Uint8Array, index: number, end: number): number {
+	const start = index;
+	while (index < end && isDigit(bytes[index])) index++;
+	return index === start ? -1 : index;
+}
+
+/** Whether `bytes[start..end)` is a JSON number: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
+function isNumberToken(bytes: Uint8Array, start: number, end: number): boolean {
+	let index = bytes[start] === MINUS ? start + 1 : start;
+	if (index < end && bytes[index] === ZERO) index++;
+	else index = digitsEnd(bytes, index, end);
+	if (index < 0) return false;
+	if (index < end && bytes[index] === DOT) index = digitsEnd(bytes, index + 1, end);
+	if (index < 0) return false;
+	if (index < end && (bytes[index] === LOWER_E || bytes[index] === UPPER_E)) {
+		index++;
+		if (index < end && (bytes[index] === PLUS || bytes[index] === MINUS)) index++;
+		index = digitsEnd(bytes, index, end);
+	}
+	return index === end;
 }
 
 function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -78,7 +109,9 @@ const [STRING_HASH, TOKEN_OPEN, TOKEN_CLOSE] = [0, 1, 2];
  * not UTF-8 or a marked token is not a JSON number. It works on the bytes (everything it looks for
  * is ASCII), so that the only text built is the one JSON.parse reads.
  */
-function markNumbers(bytes: Uint8Array): string | undefined {
+function markNumbers(body: Uint8Array): string | undefined {
+	// a plain view: a Buffer's subarray builds a Buffer, a cost per mark
+	const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 	// position, insert; in order
 	const marks: number[] = [];
 	let extra = 0;
@@ -109,7 +142,7 @@ function markNumbers(bytes: Uint8Array): string | undefined {
 				else if (!((next >= ZERO && next <= NINE) || next === PLUS || next === MINUS)) break;
 			}
 			if (spellingMatters(bytes, start, index, dot, exponent)) {
-				if (!NUMBER_TOKEN.test(ascii.decode(bytes.subarray(start, index)))) return undefined;
+				if (!isNumberToken(bytes, start, index)) return undefined;
 				mark(start, TOKEN_OPEN);
 				mark(index, TOKEN_CLOSE);
 			}
@@ -138,9 +171,9 @@ export function isToken(value: string): boolean {
 	return value.charCodeAt(0) === HASH && value.charCodeAt(1) !== HASH;
 }
 
-/** A string of the body, without the `#` marking added to those that start with one. */
-export function bodyString(value: string): string {
-	return value.charCodeAt(0) === HASH ? value.slice(1) : value;
+/** Where a parsed string's text starts: after the `#` marking added to those that start with one. */
+export function markedStringStart(value: string): number {
+	return value.charCodeAt(0) === HASH ? 1 : 0;
 }
 
 const utf8Encoder = new TextEncoder();
