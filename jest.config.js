@@ -1,8 +1,10 @@
-// One jest run, five projects: unit (nock, pure modules, n8n-core workflow runs), node24 (the
+// One jest run, six projects: unit (nock, pure modules, n8n-core workflow runs), node24 (the
 // trigger's unit tests again on the Node 24 n8n runs on), integration (the sandbox over real
 // loopback HTTP), e2e (a real n8n process with the packed package: the end-to-end tests and the
-// reliability suite) and browser (headless Chromium against the sandbox and a real n8n; only this
-// project installs Debian's chromium, and only when its tests run).
+// reliability suite), queue (n8n in queue mode: main, workers, webhook processors, PostgreSQL and
+// Redis, which its harness installs from Debian when missing) and browser (headless Chromium
+// against the sandbox and a real n8n; only this project installs Debian's chromium, and only when
+// its tests run).
 const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
@@ -11,6 +13,7 @@ const browserTests = [
 	'<rootDir>/test/e2e/browser.test.ts',
 ];
 const notBrowser = ['/node_modules/', '/browser\\.test\\.ts$'];
+const queueTests = '<rootDir>/test/e2e/queue/';
 
 module.exports = {
 	maxWorkers: 2,
@@ -42,7 +45,13 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/reliability/**/*.test.ts'],
-			testPathIgnorePatterns: notBrowser,
+			testPathIgnorePatterns: [...notBrowser, queueTests],
+		},
+		{
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform,
+			testMatch: [`${queueTests}**/*.test.ts`],
 		},
 		{
 			displayName: 'browser',

@@ -11,6 +11,7 @@ import { runExecuteAndWaitBench } from './executeAndWait';
 import { runLargeOutputBench } from './largeOutput';
 import { fmt, log } from './report';
 import { runForgedBench } from './forged';
+import { runQueueBench } from './queue';
 import { bootStack, type BenchStack } from './stack';
 import { runTriggerBench } from './trigger';
 import { runVerificationBench } from './verification';
@@ -30,8 +31,12 @@ async function main(): Promise<void> {
 		`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`,
 	);
 
-	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four.
-	const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4').split(',').map((part) => part.trim()));
+	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four;
+	// `npm run bench -- --queue` runs the queue-mode benchmark (5) on a stack of its own.
+	const queueMode = process.argv.includes('--queue');
+	const only = new Set(
+		(process.env.BENCH_ONLY ?? (queueMode ? '5' : '1,2,3,4')).split(',').map((part) => part.trim()),
+	);
 
 	// In process first, while nothing else of ours runs.
 	let verification: ReturnType<typeof runVerificationBench> | undefined;
@@ -44,25 +49,33 @@ async function main(): Promise<void> {
 		process.stdout.write(`${forged.text}\n`);
 	}
 
-	log('booting n8n and the sandbox (once for everything)');
+	let queue: Awaited<ReturnType<typeof runQueueBench>> | undefined;
+	if (only.has('5')) {
+		queue = await runQueueBench();
+		process.stdout.write(`${queue.text}\n`);
+	}
+
+	const singleProcess = ['1', '2', '4'].some((part) => only.has(part));
+	if (singleProcess) log('booting n8n and the sandbox (once for everything)');
 	let bench: BenchStack | undefined;
 	const stop = async () => {
 		await bench?.stack.stop();
 	};
 	process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 	try {
-		bench = await bootStack();
-		const bootMs = Date.now() - started;
+		const booting = Date.now();
+		if (singleProcess) bench = await bootStack();
+		const bootMs = Date.now() - booting;
 
 		let wait: Awaited<ReturnType<typeof runExecuteAndWaitBench>> | undefined;
-		if (only.has('1')) {
+		if (only.has('1') && bench) {
 			log('1. execute and wait');
 			wait = await runExecuteAndWaitBench(bench);
 			process.stdout.write(`${wait.text}\n`);
 		}
 
 		let large: Awaited<ReturnType<typeof runLargeOutputBench>> | undefined;
-		if (only.has('4')) {
+		if (only.has('4') && bench) {
 			log('4. large output');
 			large = await runLargeOutputBench(bench);
 			process.stdout.write(`${large.text}\n`);
@@ -70,7 +83,7 @@ async function main(): Promise<void> {
 
 		// Last: the trigger's subscription would not survive the sandbox resets of 1 and 4.
 		let trigger: Awaited<ReturnType<typeof runTriggerBench>> | undefined;
-		if (only.has('2')) {
+		if (only.has('2') && bench) {
 			log('2. trigger throughput');
 			trigger = await runTriggerBench(bench);
 			process.stdout.write(`${trigger.text}\n`);
@@ -100,6 +113,8 @@ async function main(): Promise<void> {
 			forged_16mb_held_mem_vs_size: forged?.result.forged16mbHeldMemVsSize,
 			memory_vs_http: large?.result.memoryVsHttp,
 			peak_rss_vs_http: large?.result.peakVsHttp,
+			queue_trigger_scale: queue?.result.queueTriggerScale,
+			queue_wait_vs_ideal: queue?.result.queueWaitVsIdeal,
 		};
 		const totalMs = Date.now() - started;
 		mkdirSync(RESULTS_DIR, { recursive: true });
@@ -113,13 +128,14 @@ async function main(): Promise<void> {
 				{
 					startedAt: new Date(started).toISOString(),
 					machine,
-					timings: { bootMs, totalMs, harness: bench.stack.timings },
+					timings: { bootMs, totalMs, harness: bench?.stack.timings },
 					ratios,
 					executeAndWait: wait?.result,
 					trigger: trigger?.result,
 					verification: verification?.result,
 					forged: forged?.result,
 					largeOutput: large?.result,
+					queue: queue?.result,
 				},
 				null,
 				2,

@@ -6,7 +6,7 @@ import { randomUUID } from 'crypto';
 import http from 'http';
 
 import { triggerWorkflow } from '../e2e/workflows';
-import { canonicalJson, signatureHeader, wireJson } from '../sandbox/canonical';
+import { signedAsPlatform } from '../e2e/queue/testkit';
 import { pythonIsoformat } from '../sandbox/clock';
 import { fmt, log, percentile, table } from './report';
 import { type BenchStack, graph, node } from './stack';
@@ -61,18 +61,7 @@ interface Prepared {
 
 /** One delivery as the platform sends it (§6): Python's wire JSON, signed over the canonical form. */
 function delivery(secret: string): Prepared {
-	const payload = completedPayload(PAYLOAD_BYTES, pythonIsoformat(Date.now()));
-	const body = Buffer.from(wireJson(payload));
-	return {
-		body,
-		headers: {
-			'content-type': 'application/json',
-			'user-agent': 'AutoGPT-Webhook/1.0',
-			'x-webhook-timestamp': pythonIsoformat(Date.now()),
-			'x-webhook-signature': signatureHeader(secret, canonicalJson(payload)),
-			'content-length': String(body.length),
-		},
-	};
+	return signedAsPlatform(secret, completedPayload(PAYLOAD_BYTES, pythonIsoformat(Date.now())));
 }
 
 async function fire(

@@ -1,17 +1,25 @@
-// `npm run demo [-- --once]`: the sandbox platform and n8n with this package, two demo workflows
-// imported (run an agent and use its outputs; react to agent events), one run through n8n, its
-// outputs printed with the editor URL and login. Keeps running until Ctrl-C; --once stops after
-// printing.
+// `npm run demo [-- --once] [-- --queue]`: the sandbox platform and n8n with this package, two demo
+// workflows imported (run an agent and use its outputs; react to agent events), one run through n8n,
+// its outputs printed with the editor URL and login. Keeps running until Ctrl-C; --once stops after
+// printing; --queue runs n8n in queue mode (main, two workers, a webhook processor, PostgreSQL, Redis).
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { rmSync } from 'fs';
 import { join } from 'path';
 
-import { N8N_VERSION, STATE_ROOT, startStack, type Stack } from './harness';
+import {
+	N8N_VERSION,
+	STATE_ROOT,
+	startQueueStack,
+	startStack,
+	type QueueStack,
+	type Stack,
+} from './harness';
 import { nodeOutput } from './n8n-api';
 import { connectOAuth2Credential, oauth2CredentialData, SandboxAdmin } from './platform';
 import { loadWorkflowFile } from './workflows';
 
 const once = process.argv.includes('--once');
+const queue = process.argv.includes('--queue');
 const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -19,9 +27,11 @@ async function main(): Promise<void> {
 	const stateDir = join(STATE_ROOT, 'demo');
 	rmSync(stateDir, { recursive: true, force: true });
 	log(
-		`starting the AutoGPT sandbox and n8n ${N8N_VERSION} with this package (the first run installs n8n: a few minutes)`,
+		`starting the AutoGPT sandbox and n8n ${N8N_VERSION}${queue ? ' in queue mode' : ''} with this package (the first run installs n8n: a few minutes)`,
 	);
-	const stack: Stack = await startStack({ stateDir, log });
+	const stack: Stack = queue
+		? await startQueueStack({ stateDir, log })
+		: await startStack({ stateDir, log });
 	const stop = async () => {
 		log('stopping n8n and the sandbox');
 		await stack.stop();
@@ -74,8 +84,9 @@ async function main(): Promise<void> {
 			'',
 			`  Editor        ${stack.n8nUrl}/workflow/${execute.id}`,
 			`  Login         ${stack.owner.email} / ${stack.owner.password}`,
-			`  Run it again  curl -s -X POST ${stack.n8nUrl}/webhook/autogpt-demo -H 'content-type: application/json' -d '{"inputs":{"topic":"anything"}}'`,
+			`  Run it again  curl -s -X POST ${stack.webhookUrl}/webhook/autogpt-demo -H 'content-type: application/json' -d '{"inputs":{"topic":"anything"}}'`,
 			`  Platform      ${stack.sandbox.url} (the local AutoGPT sandbox)`,
+			...(queue ? queueLines(stack as QueueStack, run.execution.id) : []),
 			'',
 			`Ready in ${Math.round((Date.now() - started) / 1000)} s.${once ? '' : ' Press Ctrl-C to stop.'}`,
 			'',
@@ -93,6 +104,15 @@ async function main(): Promise<void> {
 	process.once('SIGINT', () => log('Ctrl-C'));
 	// The harness stops both processes on SIGINT/SIGTERM; until then, keep the event loop alive.
 	setInterval(() => {}, 60_000);
+}
+
+/** Which processes of the queue-mode stack took the demo's run, from their own event logs. */
+function queueLines(stack: QueueStack, executionId: string): string[] {
+	const hosts = stack.jobs().get(String(executionId));
+	return [
+		`  Queue mode    main ${stack.n8nUrl}, webhook processor ${stack.webhookUrl}, ${stack.processes.filter((p) => p.role === 'worker').length} workers, PostgreSQL :${stack.postgres.port}, Redis :${stack.redis.port}`,
+		`  The run       received by ${hosts?.enqueuedBy.join(', ') || '?'}, run by ${hosts?.ranOn.join(', ') || '?'}`,
+	];
 }
 
 main().then(

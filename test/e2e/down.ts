@@ -13,9 +13,8 @@ async function main(): Promise<void> {
 	}
 	await stopUpRecord(record);
 	rmSync(UP_FILE, { force: true });
-	process.stderr.write(
-		`[e2e] stopped n8n (pid ${record.pids.n8n}) and the sandbox (pid ${record.pids.sandbox}); logs in ${record.stateDir}\n`,
-	);
+	const stopped = Object.entries(record.pids).map(([name, pid]) => `${name} (pid ${pid})`);
+	process.stderr.write(`[e2e] stopped ${stopped.join(', ')}; logs in ${record.stateDir}\n`);
 }
 
 main().then(

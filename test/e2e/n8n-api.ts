@@ -121,8 +121,12 @@ export async function fetchReusingSafely(url: string, init: RequestInit): Promis
 export class N8nClient {
 	private cookie = '';
 	apiKey = '';
+	/** Where production webhooks are served: n8n itself, or in queue mode a webhook processor. */
+	webhookUrl: string;
 
-	constructor(readonly url: string) {}
+	constructor(readonly url: string) {
+		this.webhookUrl = url;
+	}
 
 	// -- transport --------------------------------------------------------------------------
 
@@ -264,19 +268,7 @@ export class N8nClient {
 		install: N8nInstall,
 		packageName: string,
 	): Promise<void> {
-		const all = (await this.nodeTypes()).filter((t) => t.name.startsWith(`${packageName}.`));
-		// n8n derives an "…Tool" type from every node marked usableAsTool; it is not a node of the package.
-		const types = all.filter(
-			(t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)),
-		);
-		const packageJson = JSON.parse(
-			readFileSync(join(n8nFolder, 'nodes', 'node_modules', packageName, 'package.json'), 'utf8'),
-		) as { version: string; author?: { name?: string; email?: string } };
-		const nodes = types.map((t) => ({
-			name: t.displayName,
-			type: t.name,
-			latestVersion: Array.isArray(t.version) ? Math.max(...t.version) : t.version,
-		}));
+		const { pkg, nodes } = await this.installedPackageRows(n8nFolder, packageName);
 		const script = `
 const sqlite3 = require('sqlite3');
 const [file, pkgJson, nodesJson] = process.argv.slice(1);
@@ -301,18 +293,45 @@ db.serialize(() => {
 				'-e',
 				script,
 				join(n8nFolder, 'database.sqlite'),
-				JSON.stringify({
-					name: packageName,
-					version: packageJson.version,
-					authorName: packageJson.author?.name ?? null,
-					authorEmail: packageJson.author?.email ?? null,
-				}),
+				JSON.stringify(pkg),
 				JSON.stringify(nodes),
 			],
 			{ cwd: install.dir, encoding: 'utf8' },
 		);
 		if (result.status !== 0)
 			throw new Error(`recording the installed package failed: ${result.stderr}`);
+	}
+
+	/** The `installed_packages` row and `installed_nodes` rows n8n would write for a package. */
+	async installedPackageRows(
+		n8nFolder: string,
+		packageName: string,
+	): Promise<{
+		pkg: { name: string; version: string; authorName: string | null; authorEmail: string | null };
+		nodes: Array<{ name: string; type: string; latestVersion: number }>;
+	}> {
+		const all = (await this.nodeTypes()).filter((t) => t.name.startsWith(`${packageName}.`));
+		// n8n derives an "…Tool" type from every node marked usableAsTool; it is not a node of the package.
+		const types = all.filter(
+			(t) => !(t.name.endsWith('Tool') && all.some((o) => `${o.name}Tool` === t.name)),
+		);
+		const packageJson = JSON.parse(
+			readFileSync(join(n8nFolder, 'nodes', 'node_modules', packageName, 'package.json'), 'utf8'),
+		) as { version: string; author?: { name?: string; email?: string } };
+		const nodes = types.map((t) => ({
+			name: t.displayName,
+			type: t.name,
+			latestVersion: Array.isArray(t.version) ? Math.max(...t.version) : t.version,
+		}));
+		return {
+			pkg: {
+				name: packageName,
+				version: packageJson.version,
+				authorName: packageJson.author?.name ?? null,
+				authorEmail: packageJson.author?.email ?? null,
+			},
+			nodes,
+		};
 	}
 
 	async communityPackages(): Promise<
@@ -459,7 +478,7 @@ db.serialize(() => {
 		options: { timeoutMs?: number } = {},
 	): Promise<{ status: number; response: unknown; execution: Execution }> {
 		const known = await this.executionIds(workflowId);
-		const response = await fetch(`${this.url}/webhook/${path}`, {
+		const response = await fetch(`${this.webhookUrl}/webhook/${path}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),

@@ -23,7 +23,7 @@ export function startProcess(
 	name: string,
 	command: string,
 	args: string[],
-	options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+	options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; uid?: number; gid?: number },
 ): StartedProcess {
 	const fd = openSync(options.logFile, 'a');
 	const child = spawn(command, args, {
@@ -31,6 +31,8 @@ export function startProcess(
 		env: options.env,
 		detached: true,
 		stdio: ['ignore', fd, fd],
+		// PostgreSQL refuses to run as root: the harness starts it as an unprivileged user.
+		...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
 	});
 	closeSync(fd);
 	if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
@@ -185,13 +187,21 @@ export async function sleep(ms: number): Promise<void> {
 export function run(
 	command: string,
 	args: string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string; what: string },
+	options: {
+		cwd: string;
+		env?: NodeJS.ProcessEnv;
+		logFile: string;
+		what: string;
+		uid?: number;
+		gid?: number;
+	},
 ): void {
 	const fd = openSync(options.logFile, 'a');
 	const result = spawnSync(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
 		stdio: ['ignore', fd, fd],
+		...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
 	});
 	closeSync(fd);
 	if (result.status !== 0) {

@@ -41,8 +41,10 @@ async function attach(): Promise<TestStack> {
 	const n8n = new N8nClient(record.line.n8nUrl);
 	n8n.apiKey = record.line.n8nApiKey;
 	await n8n.login(OWNER.email, OWNER.password);
+	n8n.webhookUrl = record.line.webhookUrls?.[0] ?? record.line.n8nUrl;
 	return {
 		n8nUrl: record.line.n8nUrl,
+		webhookUrl: n8n.webhookUrl,
 		n8nApiKey: record.line.n8nApiKey,
 		owner: OWNER,
 		sandbox: record.line.sandbox,
@@ -68,11 +70,20 @@ export async function bootForTests(options: StartStackOptions = {}): Promise<Tes
 	return { ...stack, admin: new SandboxAdmin(stack.sandbox) };
 }
 
+/**
+ * Set by the queue-mode suite (test/e2e/queue/) before a single-process test file it imports boots:
+ * that file's useStack() then runs its tests against the queue-mode stack.
+ */
+let bootOverride: (() => Promise<TestStack>) | undefined;
+export function bootWith(boot: () => Promise<TestStack>): void {
+	bootOverride = boot;
+}
+
 /** Boots one stack for the calling test file; returns a getter for it. */
 export function useStack(options: StartStackOptions = {}): () => TestStack {
 	let stack: TestStack | undefined;
 	beforeAll(async () => {
-		stack = await bootForTests(options);
+		stack = bootOverride ? await bootOverride() : await bootForTests(options);
 		if (stack.timings.total) {
 			process.stderr.write(
 				`[e2e] stack up: install ${stack.timings.install} ms, pack ${stack.timings.pack} ms, boot ${stack.timings.boot} ms\n`,

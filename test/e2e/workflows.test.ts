@@ -370,7 +370,7 @@ describe('AutoGPT Trigger', () => {
 		);
 		expect(subscriptions).toHaveLength(1);
 		expect(subscriptions[0]).toMatchObject({
-			url: `${stack.n8nUrl}/webhook/${webhookId}/webhook`,
+			url: `${stack.webhookUrl}/webhook/${webhookId}/webhook`,
 			events: expect.arrayContaining(['execution.started', 'execution.completed']),
 		});
 		const subscription = subscriptions[0];
@@ -440,7 +440,7 @@ describe('AutoGPT Trigger', () => {
 				registration: 'manual',
 			}),
 		);
-		const triggerUrl = `${stack.n8nUrl}/webhook/${workflow.nodes[0].webhookId}/webhook`;
+		const triggerUrl = `${stack.webhookUrl}/webhook/${workflow.nodes[0].webhookId}/webhook`;
 		const before = (await stack.admin.webhooks()).length;
 		await stack.n8n.activateWorkflow(workflow.id);
 		expect(await stack.admin.webhooks()).toHaveLength(before);

@@ -3,8 +3,13 @@
 // The platform says how many requests are left in its window (X-RateLimit-Remaining) and when the
 // window resets (X-RateLimit-Reset, unix seconds). A budget keeps that count locally, spends one per
 // request, and makes callers wait instead of earning 429s:
-// - executions may burst until the count is spent, then wait for the reset (a run should start as
-//   soon as the platform allows it);
+// - executions go out one at a time, each as soon as the answer to the one before has told the
+//   budget what is left, until the count is spent, then wait for the reset (a run should start as
+//   soon as the platform allows it). One at a time because the count may be shared: in n8n's queue
+//   mode every worker keeps its own budget for the same platform user, and a budget that sent all it
+//   believed was left at once would overrun the window by as much as the other workers spent
+//   meanwhile; this way each process overruns it by one request at most. Executes are a handful a
+//   minute, so going one at a time costs a round trip each;
 // - reads (status polls above all) refill evenly over what is left of the window, with a small
 //   burst, so that many pending executions share the budget instead of stalling the window.
 // Until the first answer has told the budget, one request goes alone (a probe), so that many items
@@ -51,7 +56,7 @@ export class RateBudget {
 			return 0;
 		}
 		if (this.remaining - this.inFlight <= 0) return this.resetAtMs - nowMs;
-		if (this.kind === 'execute') return 0;
+		if (this.kind === 'execute') return this.inFlight > 0 ? PROBE_WAIT_MS : 0;
 		this.refill(nowMs);
 		if (this.tokens >= 1) return 0;
 		return Math.ceil((1 - this.tokens) / this.refillPerMs);

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ALL_EVENTS, type Registration } from './description';
-import { replayMemoryFor, type TriggerScope } from './replayMemory';
+import { forgetAccepted, replayMemoryFor, type TriggerScope } from './replayMemory';
 import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
@@ -75,6 +75,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 
 	const trigger = triggerScope(this);
 	const secret = await signingSecret(this);
+	const memory = replayMemoryFor(trigger);
+	let remembered: string | undefined;
 	const verdict = verifyDelivery(
 		{
 			rawBody: request.rawBody,
@@ -85,7 +87,13 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 			secret,
 			toleranceSeconds: trigger.toleranceSeconds,
 			nowMs: Date.now(),
-			replayGuard: replayMemoryFor(trigger),
+			replayGuard: {
+				isReplay: (key, nowMs, lastCopyAtMs) => {
+					const replay = memory.isReplay(key, nowMs, lastCopyAtMs);
+					if (!replay) remembered = key;
+					return replay;
+				},
+			},
 		},
 	);
 
@@ -100,5 +108,20 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return { noWebhookResponse: true };
 	}
 
+	// n8n starts the run after this returns, then answers the platform. When it cannot (its
+	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
+	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
+	// the delivery is lost. So a delivery stays remembered only once n8n answered it 2xx.
+	const key = remembered;
+	if (key !== undefined) forgetUnlessAnswered2xx(response, () => forgetAccepted(trigger, key));
 	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
+}
+
+function forgetUnlessAnswered2xx(
+	response: ReturnType<IWebhookFunctions['getResponseObject']>,
+	forget: () => void,
+): void {
+	response.once('finish', () => {
+		if (response.statusCode < 200 || response.statusCode > 299) forget();
+	});
 }

@@ -90,3 +90,15 @@ export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
 		},
 	};
 }
+
+/**
+ * Forgets a delivery `trigger` accepted but whose run n8n did not start (it answered other than
+ * 2xx), so that the platform's next attempt passes. n8n saved nothing of that call's static data.
+ */
+export function forgetAccepted(trigger: TriggerScope, key: string): void {
+	everyTrigger.forget(key);
+	const saved = savedByTrigger.get(trigger.id);
+	saved?.forget(key);
+	const state = trigger.state[SAVED_FIELD];
+	if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
+}

@@ -7,4 +7,8 @@ export * from './package';
 export * from './sandbox';
 export * from './n8n';
 export * from './stack';
+export * from './queue';
+export * from './postgres';
+export * from './redis';
+export * from './n8nVariables';
 export * from './upRecord';

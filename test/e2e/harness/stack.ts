@@ -42,6 +42,8 @@ export interface StartStackOptions {
 
 export interface Stack {
 	n8nUrl: string;
+	/** The base of production webhook URLs: n8n itself here, a webhook processor in queue mode. */
+	webhookUrl: string;
 	n8nApiKey: string;
 	owner: typeof OWNER;
 	sandbox: SandboxInfo;
@@ -120,7 +122,6 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 		);
 
 		if (options.detached) release(started);
-		let stopped = false;
 		const pids = { n8n: n8nProcess.pid, sandbox: sandbox.process.pid };
 		const restartN8n = async () => {
 			await stopProcess(n8nProcess);
@@ -136,6 +137,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 		};
 		return {
 			n8nUrl,
+			webhookUrl: n8nUrl,
 			n8nApiKey,
 			owner: OWNER,
 			sandbox: sandbox.info,
@@ -147,18 +149,31 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
 			logs: { n8n: n8nLog, sandbox: join(stateDir, 'sandbox.out') },
 			timings,
 			restartN8n,
-			stop: async () => {
-				if (stopped) return;
-				stopped = true;
-				await stopAll();
-				if (!options.keepState && !options.stateDir && process.env.N8N_E2E_KEEP_STATE !== '1') {
-					rmSync(stateDir, { recursive: true, force: true });
-				}
-			},
+			stop: stopOnce(options, stateDir, stopAll),
 		};
 	} catch (error) {
 		log(`startup failed; logs kept in ${stateDir}`);
 		await stopAll();
 		throw error;
 	}
+}
+
+/**
+ * A stack's `stop()`: stops its processes once, then removes its state directory unless it was
+ * given or asked to be kept (`keepState`, N8N_E2E_KEEP_STATE=1).
+ */
+export function stopOnce(
+	options: Pick<StartStackOptions, 'keepState' | 'stateDir'>,
+	stateDir: string,
+	stopAll: () => Promise<void>,
+): () => Promise<void> {
+	let stopped = false;
+	return async () => {
+		if (stopped) return;
+		stopped = true;
+		await stopAll();
+		if (!options.keepState && !options.stateDir && process.env.N8N_E2E_KEEP_STATE !== '1') {
+			rmSync(stateDir, { recursive: true, force: true });
+		}
+	};
 }

@@ -10,8 +10,16 @@ export const UP_DIR = join(STATE_ROOT, 'up');
 export const UP_FILE = join(UP_DIR, 'stack.json');
 
 export interface UpRecord {
-	line: { n8nUrl: string; n8nApiKey: string; sandbox: SandboxInfo };
-	pids: { n8n: number; sandbox: number };
+	/** In queue mode also `mode: "queue"` and the webhook processors' base URLs. */
+	line: {
+		n8nUrl: string;
+		n8nApiKey: string;
+		sandbox: SandboxInfo;
+		mode?: 'queue';
+		webhookUrls?: string[];
+	};
+	/** n8n (main) and the sandbox; in queue mode also every worker, webhook processor and server. */
+	pids: { n8n: number; sandbox: number } & Record<string, number>;
 	stateDir: string;
 	startedAt: string;
 }
@@ -26,5 +34,13 @@ export function readUpRecord(): UpRecord | undefined {
 }
 
 export async function stopUpRecord(record: UpRecord): Promise<void> {
-	await Promise.all([stopGroup(record.pids.n8n), stopGroup(record.pids.sandbox)]);
+	// n8n's processes first, then what they use.
+	const services = new Set(['sandbox', 'postgres', 'redis']);
+	const entries = Object.entries(record.pids);
+	await Promise.all(
+		entries.filter(([name]) => !services.has(name)).map(async ([, pid]) => await stopGroup(pid)),
+	);
+	await Promise.all(
+		entries.filter(([name]) => services.has(name)).map(async ([, pid]) => await stopGroup(pid)),
+	);
 }

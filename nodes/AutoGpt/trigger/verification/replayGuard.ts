@@ -74,6 +74,11 @@ export class ReplayGuard implements ReplayMemory {
 		return [...this.expiries];
 	}
 
+	/** Forgets `key`: a delivery that was accepted but did not start its run may come again. */
+	forget(key: string): void {
+		this.expiries.delete(key);
+	}
+
 	private forgetExpired(nowMs: number): void {
 		if (nowMs <= this.earliestExpiry) return;
 		let earliest = Infinity;

@@ -100,6 +100,11 @@ export interface HarnessOptions {
 	credentials: TestCredentialsHelper;
 	/** Defaults to the one `parameters.authentication` selects. */
 	credentialType?: 'autoGptApi' | 'autoGptOAuth2Api';
+	/**
+	 * Whether n8n manages to start the run webhook() asked for; when not (its database or queue
+	 * unavailable), it answers 500, as n8n's "There was a problem executing the workflow". Default yes.
+	 */
+	startsRun?: () => boolean;
 }
 
 type ExpressLikeResponse = ServerResponse & {
@@ -259,6 +264,12 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 		);
 		try {
 			const result = await nodeTypes.trigger.webhook!.call(context);
+			// n8n could not start the run (its database or Redis unavailable): it answers 500 and
+			// saves nothing of the call's static data.
+			if (result.workflowData && options.startsRun?.() === false) {
+				res.status(500).json({ message: 'There was a problem executing the workflow' });
+				return;
+			}
 			saveStaticData(workflow);
 			if (result.workflowData) {
 				call.started = result.workflowData[0].map((item) => item.json);
