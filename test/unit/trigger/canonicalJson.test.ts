@@ -147,6 +147,12 @@ describe('the parts', () => {
 		);
 	});
 
+	it('writes an integer longer than a 64 KiB block whole', () => {
+		// python3 reads at most 4300 digits by default; the platform's own limit decides such a body
+		const digits = '9'.repeat(70_000);
+		expect(canonicalJson(`[${digits}, -${digits}]`)).toBe(`[${digits},-${digits}]`);
+	});
+
 	it('writes in chunks that join to the canonical form', () => {
 		const text = JSON.stringify({ z: 'é'.repeat(70_000), a: [1.5, 'x'.repeat(70_000)] });
 		const chunks: string[] = [];
@@ -209,6 +215,10 @@ describe('fast paths agree with python3', () => {
 		[
 			'keys sorted by code point',
 			'{"\\ud83d\\ude00": 1, "\\uffff": 2, "a": 3, "A": 4, "\u00e9": 5, "\\ud800": 6, "": 7}',
+		],
+		[
+			'marks with short and long gaps between them',
+			`[1.0, "${'y'.repeat(300)}", 2.0, 3.0, {"#": 1e2, "a": "${'z'.repeat(255)}"}, 4.0]`,
 		],
 		[
 			'escapes across a 64 KiB block edge',

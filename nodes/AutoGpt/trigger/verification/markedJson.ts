@@ -103,6 +103,8 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 /** What goes in where a body is marked: `#` at a string's start, `"#` and `"` around a token. */
 const INSERTS = [[HASH], [QUOTE, HASH], [QUOTE]];
 const [STRING_HASH, TOKEN_OPEN, TOKEN_CLOSE] = [0, 1, 2];
+/** Gaps between marks shorter than this are copied byte by byte, not through a view. */
+const SHORT_COPY = 256;
 
 /**
  * The body as text with number tokens and `#` strings marked (see above), or undefined when it is
@@ -115,10 +117,6 @@ function markNumbers(body: Uint8Array): string | undefined {
 	// position, insert; in order
 	const marks: number[] = [];
 	let extra = 0;
-	const mark = (at: number, insert: number) => {
-		marks.push(at, insert);
-		extra += INSERTS[insert].length;
-	};
 	const length = bytes.length;
 	let index = 0;
 	while (index < length) {
@@ -128,7 +126,8 @@ function markNumbers(body: Uint8Array): string | undefined {
 			if (end < 0) return undefined;
 			const first = bytes[index + 1];
 			if (first === HASH || (first === BACKSLASH && startsWithEscapedHash(bytes, index + 1))) {
-				mark(index + 1, STRING_HASH);
+				marks.push(index + 1, STRING_HASH);
+				extra += INSERTS[STRING_HASH].length;
 			}
 			index = end + 1;
 		} else if (byte === MINUS || (byte >= ZERO && byte <= NINE)) {
@@ -143,8 +142,8 @@ function markNumbers(body: Uint8Array): string | undefined {
 			}
 			if (spellingMatters(bytes, start, index, dot, exponent)) {
 				if (!isNumberToken(bytes, start, index)) return undefined;
-				mark(start, TOKEN_OPEN);
-				mark(index, TOKEN_CLOSE);
+				marks.push(start, TOKEN_OPEN, index, TOKEN_CLOSE);
+				extra += INSERTS[TOKEN_OPEN].length + INSERTS[TOKEN_CLOSE].length;
 			}
 		} else {
 			index++;
@@ -157,10 +156,15 @@ function markNumbers(body: Uint8Array): string | undefined {
 	let written = 0;
 	for (let next = 0; next < marks.length; next += 2) {
 		const at = marks[next];
-		marked.set(bytes.subarray(copied, at), written);
-		written += at - copied;
-		copied = at;
-		for (const byte of INSERTS[marks[next + 1]]) marked[written++] = byte;
+		if (at - copied < SHORT_COPY) {
+			while (copied < at) marked[written++] = bytes[copied++];
+		} else {
+			marked.set(bytes.subarray(copied, at), written);
+			written += at - copied;
+			copied = at;
+		}
+		const insert = INSERTS[marks[next + 1]];
+		for (let byte = 0; byte < insert.length; byte++) marked[written++] = insert[byte];
 	}
 	marked.set(bytes.subarray(copied), written);
 	return decodeUtf8(marked);

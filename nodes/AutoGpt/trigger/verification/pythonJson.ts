@@ -85,7 +85,15 @@ export class AsciiWriter {
 
 	/** Text known to be ASCII, such as a number or a literal. */
 	ascii(text: string): void {
-		for (let index = 0; index < text.length; index++) this.byte(text.charCodeAt(index));
+		if (text.length > BLOCK_LENGTH) {
+			for (let index = 0; index < text.length; index++) this.byte(text.charCodeAt(index));
+			return;
+		}
+		if (this.length > BLOCK_LENGTH - text.length) this.flush();
+		const block = this.block;
+		let length = this.length;
+		for (let index = 0; index < text.length; index++) block[length++] = text.charCodeAt(index);
+		this.length = length;
 	}
 
 	/**
