@@ -17,6 +17,14 @@ export class AutoGptOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-autogpt/n8n-nodes-autogpt#credentials';
 
 	properties: INodeProperties[] = [
+		{
+			// n8n sends the token request form-encoded; today's platform.agpt.co reads JSON only.
+			displayName:
+				"For today's platform.agpt.co use the AutoGPT API credential with an API key instead: n8n's OAuth2 sign-in cannot complete against it.",
+			name: 'todayNotice',
+			type: 'notice',
+			default: '',
+		},
 		...platformUrlProperties,
 		{
 			displayName: 'Grant Type',

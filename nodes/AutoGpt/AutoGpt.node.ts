@@ -3,9 +3,17 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import {
+	beginCallbackWait,
+	prepareCallbackWait,
+	receiveCallback,
+	resumeWebhooks,
+} from './actions/agent/webhookWait';
 import { resourceProperties } from './actions/resources';
 import { router } from './actions/router';
 import { maxResultCharactersProperty, toolDescriptionProperties } from './actions/toolUse';
@@ -26,6 +34,10 @@ export class AutoGpt implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialChoices,
+		// Wait Mode "Webhook": AutoGPT's calls to this execution's resume URL.
+		webhooks: resumeWebhooks,
+		waitingNodeTooltip:
+			'={{ $parameter["waitMode"] === "webhook" ? "Waiting for AutoGPT to call back as each agent run ends" : "" }}',
 		properties: [
 			...toolDescriptionProperties,
 			authenticationProperty,
@@ -37,6 +49,12 @@ export class AutoGpt implements INodeType {
 	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		const callbackWait = await prepareCallbackWait.call(this);
+		const output = await router.call(this);
+		return callbackWait ? await beginCallbackWait.call(this, callbackWait, output) : output;
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallback.call(this);
 	}
 }

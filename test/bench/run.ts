@@ -15,6 +15,7 @@ import { runQueueBench } from './queue';
 import { bootStack, type BenchStack } from './stack';
 import { runTriggerBench } from './trigger';
 import { runVerificationBench } from './verification';
+import { runWebhookWaitBench } from './webhookWait';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -31,11 +32,13 @@ async function main(): Promise<void> {
 		`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, bench on Node ${machine.node}, n8n ${machine.n8n}\n`,
 	);
 
-	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs all four;
-	// `npm run bench -- --queue` runs the queue-mode benchmark (5) on a stack of its own.
+	// BENCH_ONLY=1,4 runs a subset (for development); `npm run bench` runs 1 to 5;
+	// `npm run bench -- --queue` runs the queue-mode benchmark (6) on a stack of its own.
 	const queueMode = process.argv.includes('--queue');
 	const only = new Set(
-		(process.env.BENCH_ONLY ?? (queueMode ? '5' : '1,2,3,4')).split(',').map((part) => part.trim()),
+		(process.env.BENCH_ONLY ?? (queueMode ? '6' : '1,2,3,4,5'))
+			.split(',')
+			.map((part) => part.trim()),
 	);
 
 	// In process first, while nothing else of ours runs.
@@ -50,12 +53,12 @@ async function main(): Promise<void> {
 	}
 
 	let queue: Awaited<ReturnType<typeof runQueueBench>> | undefined;
-	if (only.has('5')) {
+	if (only.has('6')) {
 		queue = await runQueueBench();
 		process.stdout.write(`${queue.text}\n`);
 	}
 
-	const singleProcess = ['1', '2', '4'].some((part) => only.has(part));
+	const singleProcess = ['1', '2', '4', '5'].some((part) => only.has(part));
 	if (singleProcess) log('booting n8n and the sandbox (once for everything)');
 	let bench: BenchStack | undefined;
 	const stop = async () => {
@@ -81,7 +84,14 @@ async function main(): Promise<void> {
 			process.stdout.write(`${large.text}\n`);
 		}
 
-		// Last: the trigger's subscription would not survive the sandbox resets of 1 and 4.
+		let webhookWait: Awaited<ReturnType<typeof runWebhookWaitBench>> | undefined;
+		if (only.has('5') && bench) {
+			log('5. Wait Mode: Poll against Webhook');
+			webhookWait = await runWebhookWaitBench(bench);
+			process.stdout.write(`${webhookWait.text}\n`);
+		}
+
+		// Last: the trigger's subscription would not survive the sandbox resets of 1, 4 and 5.
 		let trigger: Awaited<ReturnType<typeof runTriggerBench>> | undefined;
 		if (only.has('2') && bench) {
 			log('2. trigger throughput');
@@ -91,6 +101,7 @@ async function main(): Promise<void> {
 
 		const variant = (setting: string, way: string) =>
 			wait?.result.variants.find((v) => v.setting === setting && v.way.startsWith(way));
+		const waitMode = (mode: string) => webhookWait?.result.modes.find((m) => m.mode === mode);
 		const ratios = {
 			wait_vs_ideal: variant('default', 'AutoGPT')?.vsIdeal,
 			wait_vs_ideal_loose: variant('loose', 'AutoGPT')?.vsIdeal,
@@ -113,6 +124,10 @@ async function main(): Promise<void> {
 			forged_16mb_held_mem_vs_size: forged?.result.forged16mbHeldMemVsSize,
 			memory_vs_http: large?.result.memoryVsHttp,
 			peak_rss_vs_http: large?.result.peakVsHttp,
+			poll_wait_vs_ideal_100: waitMode('poll')?.vsIdeal,
+			poll_reads_per_item: waitMode('poll')?.readsPerItem,
+			webhook_wait_vs_ideal: waitMode('webhook')?.vsIdeal,
+			webhook_reads_per_item: waitMode('webhook')?.readsPerItem,
 			queue_trigger_scale: queue?.result.queueTriggerScale,
 			queue_wait_vs_ideal: queue?.result.queueWaitVsIdeal,
 		};
@@ -135,6 +150,7 @@ async function main(): Promise<void> {
 					verification: verification?.result,
 					forged: forged?.result,
 					largeOutput: large?.result,
+					webhookWait: webhookWait?.result,
 					queue: queue?.result,
 				},
 				null,

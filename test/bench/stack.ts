@@ -22,7 +22,7 @@ export interface BenchStack {
 		workflowId: string,
 		path: string,
 		body: unknown,
-		options?: { timeoutMs?: number },
+		options?: { timeoutMs?: number; pollMs?: number },
 	): Promise<WebhookRun>;
 }
 
@@ -71,9 +71,13 @@ export async function bootStack(): Promise<BenchStack> {
 			if (!response.ok) throw new Error(`webhook ${path} answered ${response.status}`);
 			const deadline = Date.now() + (options.timeoutMs ?? 300_000);
 			while (Date.now() < deadline) {
-				const fresh = (await n8n.executions(workflowId, 20)).filter(
-					(e) => !known.has(String(e.id)),
-				);
+				// A loaded n8n on SQLite sometimes answers 503 "Database is not ready" for a moment.
+				const listed = await n8n.executions(workflowId, 20).catch(() => undefined);
+				if (!listed) {
+					await sleep(1000);
+					continue;
+				}
+				const fresh = listed.filter((e) => !known.has(String(e.id)));
 				const done = fresh.find((e) => !['new', 'running', 'waiting'].includes(e.status));
 				if (done) {
 					const clientMs = performance.now() - started;
@@ -81,7 +85,7 @@ export async function bootStack(): Promise<BenchStack> {
 					const wallMs = Date.parse(String(execution.stoppedAt)) - Date.parse(execution.startedAt);
 					return { execution, wallMs, clientMs };
 				}
-				await sleep(100);
+				await sleep(options.pollMs ?? 100);
 			}
 			throw new Error(
 				`workflow ${workflowId}: no finished run within ${options.timeoutMs ?? 300_000} ms`,

@@ -1,7 +1,10 @@
 // The package as a user meets it in the n8n editor, in headless Chromium: the nodes in the node panel,
 // the AutoGPT OAuth2 credential connected through the platform's consent page (PKCE), a workflow
 // using it (and, once the access token has expired, refreshing it), a denied consent, and the
-// screenshots the README shows.
+// screenshots the README shows (the Wait Mode one is written to docs/ directly).
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code, never inside n8n: it writes the README's screenshot into docs/ */
+import { join } from 'path';
+
 import {
 	artifact,
 	connectInEditor,
@@ -11,6 +14,7 @@ import {
 	signIn,
 	type Browser,
 } from './browser';
+import { REPO_ROOT } from './harness';
 import { sleep } from './processes';
 import { runAutoGptNode, useStack, type TestStack } from './testkit';
 import { agentLocator, loadWorkflowFile, type CredentialRef } from './workflows';
@@ -24,6 +28,7 @@ let browser: Browser;
 let connected: CredentialRef | undefined;
 
 const TOKEN_TTL_SECONDS = 4;
+const DOCS_DIR = join(REPO_ROOT, 'docs');
 
 /** Requests the editor made to anything but loopback (n8n's telemetry, fonts, CDNs): none expected. */
 const outboundRequests: string[] = [];
@@ -257,6 +262,20 @@ test('editor screenshots: a workflow on the canvas and the Execute Agent paramet
 	for (const label of ['Agent', 'Inputs (JSON)', 'Wait for Completion'])
 		expect(panel).toContain(label);
 	await page.screenshot({ path: artifact('execute-agent-parameters.png') });
+
+	// Wait Mode, its two choices open as the user sees them: the README's screenshot.
+	const waitMode = page.locator('[data-test-id=parameter-input-waitMode]');
+	await waitMode.scrollIntoViewIfNeeded();
+	await waitMode.click();
+	const webhook = page.locator('.el-select-dropdown__item', { hasText: 'Webhook' }).last();
+	await webhook.waitFor({ state: 'visible' });
+	expect(await page.locator('.el-select-dropdown__item', { hasText: 'Poll' }).count()).toBe(1);
+	await webhook.hover();
+	await page.waitForTimeout(300);
+	await page.screenshot({ path: join(DOCS_DIR, 'wait-mode-parameter.png') });
+	await webhook.click();
+	await page.waitForTimeout(300);
+	expect(await page.locator('[data-test-id=ndv]').innerText()).not.toContain('Poll Interval');
 	await page.keyboard.press('Escape');
 });
 

@@ -2,6 +2,7 @@
 // workflows imported (run an agent and use its outputs; react to agent events), one run through n8n,
 // its outputs printed with the editor URL and login. Keeps running until Ctrl-C; --once stops after
 // printing; --queue runs n8n in queue mode (main, two workers, a webhook processor, PostgreSQL, Redis).
+// `-- --profile live-v1`: today's AutoGPT API instead (liveV1/demo.ts).
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
 import { rmSync } from 'fs';
 import { join } from 'path';
@@ -15,6 +16,8 @@ import {
 	type Stack,
 } from './harness';
 import { nodeOutput } from './n8n-api';
+import { runLiveV1Demo } from './liveV1/demo';
+import { profileOf } from './liveV1/profile';
 import { connectOAuth2Credential, oauth2CredentialData, SandboxAdmin } from './platform';
 import { loadWorkflowFile } from './workflows';
 
@@ -115,7 +118,7 @@ function queueLines(stack: QueueStack, executionId: string): string[] {
 	];
 }
 
-main().then(
+(profileOf(process.argv.slice(2)) === 'live-v1' ? runLiveV1Demo(once, log) : main()).then(
 	() => {
 		if (once) process.exit(0);
 	},

@@ -29,6 +29,9 @@ export interface SandboxDelivery {
 	status: number | null;
 	signature_mode: string;
 	body: string;
+	delivery_id: string;
+	execution_id: string | null;
+	at: string;
 	[key: string]: unknown;
 }
 
@@ -117,6 +120,10 @@ export class SandboxAdmin {
 		status?: number;
 		body?: unknown;
 		delayMs?: number;
+		drop?: boolean;
+		/** Acts on the sandbox's outgoing deliveries (their URL's path), of this event if given. */
+		delivery?: boolean;
+		event?: string;
 	}): Promise<void> {
 		await this.call('POST', 'faults', rule);
 	}
@@ -127,8 +134,16 @@ export class SandboxAdmin {
 		data: unknown;
 		secret?: string | null;
 		signatureMode?: 'raw' | 'canonical';
-	}): Promise<{ body: string; signature: string }> {
+		timestamp?: string;
+		headerTimestamp?: string;
+		retries?: boolean;
+	}): Promise<{ body: string; signature: string; delivery_id: string }> {
 		return await this.call('POST', 'deliver', body);
+	}
+
+	/** Sends a delivery's very bytes and signature once more, as a replaying attacker would. */
+	async resend(deliveryId: string): Promise<void> {
+		await this.call('POST', `deliveries/${deliveryId}/resend`);
 	}
 }
 

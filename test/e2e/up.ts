@@ -1,6 +1,7 @@
-// `npm run e2e:up [-- --queue]`: the sandbox and n8n with this package, left running. Prints one JSON
-// line {n8nUrl, n8nApiKey, sandbox} on stdout (progress goes to stderr); `npm run e2e:down` stops it.
-// With --queue: n8n in queue mode (main, two workers, a webhook processor, PostgreSQL, Redis), and the
+// `npm run e2e:up [-- --profile live-v1] [-- --queue]`: the sandbox and n8n with this package, left
+// running. Prints one JSON line {n8nUrl, n8nApiKey, sandbox} on stdout (progress goes to stderr);
+// `npm run e2e:down` stops it. With --profile live-v1 the sandbox is today's AutoGPT API v1. With
+// --queue: n8n in queue mode (main, two workers, a webhook processor, PostgreSQL, Redis), and the
 // line also carries `"mode": "queue"` and `webhookUrls` (harness/queue.ts).
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
@@ -15,14 +16,18 @@ import {
 	type Stack,
 	type UpRecord,
 } from './harness';
+import { profileOf, profileOfLine, sandboxArgsOf } from './liveV1/profile';
 import { isAlive } from './processes';
 
 const queue = process.argv.includes('--queue');
 
 async function main(): Promise<void> {
+	const profile = profileOf(process.argv.slice(2));
 	const previous = readUpRecord();
 	if (previous) {
-		const running = Object.values(previous.pids).every((pid) => isAlive(pid));
+		const running =
+			Object.values(previous.pids).every((pid) => isAlive(pid)) &&
+			profileOfLine(previous.line.sandbox) === profile;
 		const sameMode = (previous.line.mode === 'queue') === queue;
 		const healthy =
 			running &&
@@ -45,7 +50,11 @@ async function main(): Promise<void> {
 	let stack: Stack;
 	let record: UpRecord;
 	if (queue) {
-		const q = await startQueueStack({ stateDir: UP_DIR, detached: true });
+		const q = await startQueueStack({
+			stateDir: UP_DIR,
+			detached: true,
+			sandboxArgs: sandboxArgsOf(profile),
+		});
 		stack = q;
 		record = {
 			line: {
@@ -67,7 +76,11 @@ async function main(): Promise<void> {
 		};
 		delete record.pids.main;
 	} else {
-		stack = await startStack({ stateDir: UP_DIR, detached: true });
+		stack = await startStack({
+			stateDir: UP_DIR,
+			detached: true,
+			sandboxArgs: sandboxArgsOf(profile),
+		});
 		record = {
 			line: { n8nUrl: stack.n8nUrl, n8nApiKey: stack.n8nApiKey, sandbox: stack.sandbox },
 			pids: stack.pids,

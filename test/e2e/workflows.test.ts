@@ -8,7 +8,12 @@ import { readFileSync } from 'fs';
 import type { ItemJson } from './n8n-api';
 import { apiKeyCredentialData } from './platform';
 import { prepareAutoGpt, runAutoGptNode, runChain, useStack, type TestStack } from './testkit';
-import { agentLocator, autoGptNode, triggerWorkflow, type CredentialRef } from './workflows';
+import {
+	autoGptNode,
+	executeAgentParameters,
+	triggerWorkflow,
+	type CredentialRef,
+} from './workflows';
 import { sleep } from './processes';
 
 jest.setTimeout(120_000);
@@ -21,16 +26,7 @@ let apiKey: CredentialRef;
 const FAST = { pollInterval: 0.5, timeout: 90 };
 
 function execute(agentId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		resource: 'agent',
-		operation: 'execute',
-		agent: agentLocator(agentId),
-		inputSource: 'json',
-		inputsJson: '={{ JSON.stringify($json.inputs) }}',
-		waitForCompletion: true,
-		options: FAST,
-		...extra,
-	};
+	return executeAgentParameters(agentId, { options: FAST, ...extra });
 }
 
 function json(items: ItemJson[]): Array<Record<string, unknown>> {

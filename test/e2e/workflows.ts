@@ -52,6 +52,22 @@ export function agentLocator(agentId: string): { __rl: true; mode: 'id'; value: 
 	return { __rl: true, mode: 'id', value: agentId };
 }
 
+/** Agent → Execute of `agentId` with each item's `inputs` as the agent's inputs, waiting for it. */
+export function executeAgentParameters(
+	agentId: string,
+	extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+	return {
+		resource: 'agent',
+		operation: 'execute',
+		agent: agentLocator(agentId),
+		inputSource: 'json',
+		inputsJson: '={{ JSON.stringify($json.inputs) }}',
+		waitForCompletion: true,
+		...extra,
+	};
+}
+
 /**
  * Webhook (POST /webhook/<path>, answers at once) → Split Out of `body.items` → the given nodes in a
  * chain. Each posted item becomes one n8n item.

@@ -315,6 +315,9 @@ export function oauthCredentials(options: {
 
 export interface RunResult {
 	run: IRun;
+	/** What the run was made of, to resume it (Wait Mode "Webhook"). */
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
 	/** Output items of the AutoGPT node (first run, first output). */
 	items: INodeExecutionData[];
 	/** The node's error when the run failed. */
@@ -396,19 +399,7 @@ export async function runAutoGpt(options: {
 		active: false,
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test',
-		name: 'test',
-		nodes,
-		connections,
-		active: false,
-		settings: {},
-	} as never);
-	let resolveRun: (run: IRun) => void = () => {};
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 	const additionalData = {
-		hooks,
 		credentialsHelper: options.credentials,
 		currentNodeParameters: undefined,
 		executionId,
@@ -437,6 +428,34 @@ export async function runAutoGpt(options: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
+	return await continueRun(workflow, additionalData, runExecutionData, {
+		cancelWhen: options.cancelWhen,
+		nodeSettled,
+	});
+}
+
+/**
+ * Runs (or resumes) `runExecutionData` to its end, or to the point where it waits; `cancelWhen`
+ * cancels it as n8n's Stop button does.
+ */
+export async function continueRun(
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	runExecutionData: IRunExecutionData,
+	options: { cancelWhen?: Promise<unknown>; nodeSettled?: RunResult['nodeSettled'] } = {},
+): Promise<RunResult> {
+	const hooks = new ExecutionLifecycleHooks('manual', String(additionalData.executionId), {
+		id: 'test',
+		name: 'test',
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		settings: {},
+	} as never);
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+	additionalData.hooks = hooks;
 	const processing = new WorkflowExecute(
 		additionalData,
 		'manual',
@@ -447,5 +466,13 @@ export async function runAutoGpt(options: {
 	const run = await finished;
 	const nodeRun = run.data.resultData.runData.AutoGPT?.[0];
 	const error = (nodeRun?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { run, items: nodeRun?.data?.main?.[0] ?? [], error: error ?? undefined, nodeSettled };
+	return {
+		run,
+		workflow,
+		additionalData,
+		items: nodeRun?.data?.main?.[0] ?? [],
+		error: error ?? undefined,
+		// A resumed run does not call the node's execute again.
+		nodeSettled: options.nodeSettled ?? Promise.resolve({}),
+	};
 }

@@ -4,15 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
+import type { Clock } from './clock';
 import { type ConsentMode, mergeLiveConfig, type Permission, type SignatureMode } from './config';
 import { formatStatus, isoOrNull, type SandboxContext } from './context';
 import type { Delivery } from './deliveries';
 import { revokeGrant } from './executions';
 import { grantView } from './externalApi';
-import { parseFault } from './faults';
+import { faultRoutes } from './faults';
 import { idempotencyKeysView } from './idempotency';
-import { detail, Router, type SandboxRequest, sendEmpty, sendJson } from './http';
-import type { ExecutionStatus, Grant } from './state';
+import { adminBody, detail, Router, sendEmpty, sendJson } from './http';
+import type { ExecutionStatus, Grant, RequestRecord } from './state';
 
 export interface AdminHooks {
 	/** Back to the starting state and configuration. */
@@ -22,31 +23,15 @@ export interface AdminHooks {
 
 export function adminRoutes(router: Router, context: SandboxContext, hooks: AdminHooks): void {
 	const { state } = context;
-	const json = (request: SandboxRequest): Record<string, unknown> => {
-		const text = request.body.toString('utf8').trim();
-		if (text === '') return {};
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw detail(400, 'The body is not valid JSON');
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			throw detail(400, 'The body must be a JSON object');
-		}
-		return parsed as Record<string, unknown>;
-	};
+	const json = adminBody;
 	const ok = (response: ServerResponse, body: unknown = { ok: true }) =>
 		sendJson(response, 200, body);
 	const views = adminViews(context);
 
+	faultRoutes(router, state.faults);
+	requestRoutes(router, state.requests, views.requests);
 	router
 		.add('GET', '/_sandbox/info', (_request, response) => ok(response, hooks.info()))
-		.add('GET', '/_sandbox/requests', (_request, response) => ok(response, views.requests()))
-		.add('DELETE', '/_sandbox/requests', (_request, response) => {
-			state.requests.length = 0;
-			sendEmpty(response, 204);
-		})
 		.add('GET', '/_sandbox/executions', (_request, response) => ok(response, views.executions()))
 		.add('GET', '/_sandbox/executions/:executionId', (request, response) =>
 			ok(response, adminExecution(context, request.params.executionId)),
@@ -176,34 +161,6 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 		.add('GET', '/_sandbox/idempotency-keys', (_request, response) =>
 			ok(response, views.idempotencyKeys()),
 		)
-		.add('GET', '/_sandbox/faults', (_request, response) =>
-			ok(
-				response,
-				state.faults.map((rule) => ({
-					id: rule.id,
-					method: rule.method,
-					path: rule.source,
-					remaining: rule.remaining,
-					status: rule.status,
-					body: rule.body,
-					headers: rule.headers,
-					delayMs: rule.delayMs,
-					drop: rule.drop,
-					reset: rule.reset,
-					malformed: rule.malformed,
-					afterRoute: rule.afterRoute,
-				})),
-			),
-		)
-		.add('POST', '/_sandbox/faults', (request, response) => {
-			const rule = parseFault(json(request));
-			state.faults.push(rule);
-			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
-		})
-		.add('DELETE', '/_sandbox/faults', (_request, response) => {
-			state.faults.length = 0;
-			sendEmpty(response, 204);
-		})
 		.add('POST', '/_sandbox/consent', (request, response) => {
 			const mode = json(request).mode as ConsentMode;
 			if (!['manual', 'approve', 'deny'].includes(mode)) {
@@ -229,18 +186,35 @@ export function adminRoutes(router: Router, context: SandboxContext, hooks: Admi
 		});
 }
 
+/** `GET` and `DELETE /_sandbox/requests`, the same on both profiles. */
+export function requestRoutes(router: Router, requests: RequestRecord[], list: () => unknown[]) {
+	router
+		.add('GET', '/_sandbox/requests', (_request, response) => sendJson(response, 200, list()))
+		.add('DELETE', '/_sandbox/requests', (_request, response) => {
+			requests.length = 0;
+			sendEmpty(response, 204);
+		});
+}
+
+/** A request the sandbox answered, as both profiles' `GET /_sandbox/requests` list it. */
+export function requestView(clock: Clock, record: RequestRecord) {
+	return {
+		method: record.method,
+		path: record.path,
+		status: record.status,
+		at: clock.iso(record.at),
+		query: record.query,
+		fault: record.fault,
+	};
+}
+
 /** The admin lists, shared by the HTTP routes and the in-process `Sandbox` object. */
 export function adminViews(context: SandboxContext) {
 	const { state, clock } = context;
 	return {
 		requests: () =>
 			state.requests.map((record) => ({
-				method: record.method,
-				path: record.path,
-				status: record.status,
-				at: clock.iso(record.at),
-				query: record.query,
-				fault: record.fault,
+				...requestView(clock, record),
 				idempotency_key: record.idempotencyKey,
 			})),
 		executions: () =>

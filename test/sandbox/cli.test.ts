@@ -21,9 +21,11 @@ interface Started {
  * Spawns the CLI in its own process group, so SIGTERM reaches every process of the chain
  * (npx → sh → tsx → node), as a terminal's Ctrl-C or a supervisor's stop would.
  */
-function startCli(command: 'npx' | 'tsx', args: string[]): Promise<Started> {
+function startCli(command: 'npx' | 'node', args: string[]): Promise<Started> {
+	// `node --import tsx` is what `npm run sandbox` runs: the tsx binary relays a signal to its child
+	// and kills it (143) when the child does not confirm within 30 ms, which a busy machine misses.
 	const [file, prefix] =
-		command === 'npx' ? ['npx', ['tsx']] : [join(ROOT, 'node_modules/.bin/tsx'), [] as string[]];
+		command === 'npx' ? ['npx', ['tsx']] : [process.execPath, ['--import', 'tsx']];
 	const child = spawn(file, [...prefix, 'test/sandbox/cli.ts', ...args], {
 		cwd: ROOT,
 		detached: true,
@@ -119,7 +121,7 @@ describe('command line', () => {
 				},
 			}),
 		);
-		const started = await startCli('tsx', ['--port', '0', '--config', file]);
+		const started = await startCli('node', ['--port', '0', '--config', file]);
 		try {
 			const info = JSON.parse(started.line);
 			expect(info.clientId).toBe('agpt_client_fixed');
@@ -138,7 +140,7 @@ describe('command line', () => {
 			);
 			expect(authorize.status).toBe(200);
 		} finally {
-			// tsx hands the signal to the sandbox and exits with its code: a clean stop is 0.
+			// node is the sandbox's own process: a clean stop is 0.
 			expect(await stop(started)).toEqual({ code: 0, signal: null });
 		}
 	}, 30_000);

@@ -1,10 +1,20 @@
-// `npm run sandbox -- [--port N] [--config FILE] [--host H]`: starts the sandbox, prints one JSON
-// line (url, apiUrl, clientId, clientSecret, webhookSecret, apiKey, agents), stops on SIGTERM/SIGINT.
+// `npm run sandbox -- [--profile live-v1] [--port N] [--config FILE] [--host H]`: starts the
+// sandbox, prints one JSON line (url, apiUrl, clientId, clientSecret, webhookSecret, apiKey, agents;
+// for live-v1: url, apiUrl, apiKey, graphs, storeAgents, blocks), stops on SIGTERM/SIGINT.
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
+import { startLiveV1Sandbox } from './liveV1/server';
 import { startSandbox } from './server';
 
-function parseArguments(argv: string[]): { port: number; host?: string; configFile?: string } {
-	const options: { port: number; host?: string; configFile?: string } = { port: 0 };
+interface CliOptions {
+	port: number;
+	host?: string;
+	configFile?: string;
+	/** `live-v1`: today's AutoGPT External API v1 instead of the contract's platform. */
+	profile?: string;
+}
+
+function parseArguments(argv: string[]): CliOptions {
+	const options: CliOptions = { port: 0 };
 	for (let index = 0; index < argv.length; index++) {
 		const [flag, inline] = argv[index].split(/=(.*)/s, 2);
 		const value = () => inline ?? argv[++index];
@@ -23,9 +33,14 @@ function parseArguments(argv: string[]): { port: number; host?: string; configFi
 			case '--host':
 				options.host = value();
 				break;
+			case '--profile':
+				options.profile = value();
+				if (options.profile !== 'live-v1' && options.profile !== 'broker')
+					throw new Error("--profile is live-v1 (today's AutoGPT API) or broker (the default)");
+				break;
 			case '--help':
 				process.stderr.write(
-					'usage: npm run sandbox -- [--port N] [--config FILE] [--host 127.0.0.1]\n',
+					'usage: npm run sandbox -- [--profile live-v1] [--port N] [--config FILE] [--host 127.0.0.1]\n',
 				);
 				process.exit(0);
 				break;
@@ -37,9 +52,9 @@ function parseArguments(argv: string[]): { port: number; host?: string; configFi
 }
 
 async function main(): Promise<void> {
-	const options = parseArguments(process.argv.slice(2));
-	const sandbox = await startSandbox(options);
-	process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
+	const { profile, ...options } = parseArguments(process.argv.slice(2));
+	const sandbox =
+		profile === 'live-v1' ? await startLiveV1Sandbox(options) : await startSandbox(options);
 
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals) => {
@@ -51,8 +66,10 @@ async function main(): Promise<void> {
 			() => process.exit(1),
 		);
 	};
+	// Before the line: whoever reads it may signal at once.
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 }
 
 main().catch((error) => {

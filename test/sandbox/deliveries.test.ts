@@ -234,6 +234,62 @@ describe('§6 deliveries', () => {
 		]);
 	});
 
+	it('a delivery fault loses one event on its way (no retry), or stands for the receiver’s answer', async () => {
+		await admin(sandbox, 'POST', 'faults', {
+			delivery: true,
+			path: new URL(receiver.url).pathname,
+			event: 'execution.completed',
+			drop: true,
+			count: 1,
+		});
+		// A request rule never touches a delivery, nor a delivery rule a request.
+		await admin(sandbox, 'POST', 'faults', { delivery: true, path: 'capabilities', status: 500 });
+		expect(
+			(await call(`${sandbox.apiUrl}/executions/capabilities`, { headers: auth() })).status,
+		).toBe(200);
+
+		await execute('echo', { a: 1 }, receiver.url);
+		await waitUntil(() => sandbox.views.deliveries().length >= 2);
+		await sandbox.deliveriesSettled();
+		expect(receiver.received.map((delivery) => JSON.parse(delivery.body).event)).toEqual([
+			'execution.started',
+		]);
+		const log = sandbox.views.deliveries();
+		expect(log.map((entry) => [entry.event, entry.status]).sort()).toEqual([
+			['execution.completed', null],
+			['execution.started', 200],
+		]);
+		expect(log.find((entry) => entry.status === null)?.error).toMatch(/fault/);
+
+		await admin(sandbox, 'DELETE', 'faults');
+		await admin(sandbox, 'POST', 'faults', {
+			delivery: true,
+			path: '.',
+			event: 'grant.revoked',
+			status: 503,
+		});
+		await admin(sandbox, 'POST', 'deliver', {
+			url: receiver.url,
+			event: 'grant.revoked',
+			data: {},
+			secret: 'whsec_x',
+		});
+		await waitUntil(() => receiver.received.length >= 2, 5000);
+		await sandbox.deliveriesSettled();
+		expect(
+			sandbox.views
+				.deliveries()
+				.filter((entry) => entry.event === 'grant.revoked')
+				.map((entry) => [entry.attempt, entry.status]),
+		).toEqual([
+			[1, 503],
+			[2, 200],
+		]);
+		expect(
+			(await admin(sandbox, 'POST', 'faults', { delivery: true, path: '.', count: 1 })).status,
+		).toBe(400);
+	});
+
 	it('the admin log has the contract shape', async () => {
 		await execute('echo', { a: 1 }, receiver.url);
 		await waitUntil(() => receiver.received.length >= 2);

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { canonicalJson, signatureHeader, wireJson } from './canonical';
 import type { Clock } from './clock';
 import type { SandboxConfig, SignatureMode } from './config';
+import { takeDeliveryFault } from './faults';
 import type { DeliveryAttempt, SandboxState } from './state';
 
 export const WEBHOOK_EVENTS = [
@@ -132,7 +133,20 @@ export class DeliveryService {
 		};
 		if (delivery.signature) headers['X-Webhook-Signature'] = delivery.signature;
 
-		this.post(delivery.target.url, headers, delivery.body).then((outcome) => {
+		const fault = takeDeliveryFault(
+			this.state.faults,
+			urlPath(delivery.target.url),
+			delivery.event,
+		);
+		if (fault?.drop) retry = false;
+		const sent: Promise<{ status: number | null; error: string | null }> = fault
+			? Promise.resolve(
+					fault.drop
+						? { status: null, error: 'lost on the way (fault rule)' }
+						: { status: fault.status, error: null },
+				)
+			: this.post(delivery.target.url, headers, delivery.body);
+		sent.then((outcome) => {
 			if (generation !== this.generation) return;
 			const record: DeliveryAttempt = {
 				deliveryId: delivery.deliveryId,
@@ -220,5 +234,13 @@ export class DeliveryService {
 		if (this.pending !== 0) return;
 		for (const resolve of this.settledWaiters) resolve();
 		this.settledWaiters.clear();
+	}
+}
+
+function urlPath(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url;
 	}
 }

@@ -617,7 +617,7 @@ function assertObjectBody(body: unknown): asserts body is Record<string, unknown
 	}
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
 	return (
 		typeof value === 'object' &&
 		value !== null &&

@@ -1,12 +1,14 @@
 // Injected faults (§11): the next `count` requests whose path matches a regular expression get a
 // chosen status and body, a delay, a dropped or reset connection or malformed JSON; before their
 // route runs, or after it (`afterRoute`: the agent run has started, then its answer is delayed,
-// lost or replaced).
+// lost or replaced). A rule with `delivery: true` acts on the sandbox's outgoing deliveries instead
+// (their URL's path, and the event when `event` is given): `drop` loses the delivery (no attempt, no
+// retry), `status` stands for the receiver's answer (a non-2xx is retried as usual).
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { detail } from './http';
+import { adminBody, detail, type Router, sendEmpty, sendJson } from './http';
 import type { FaultRule } from './state';
 
 export interface FaultRequest {
@@ -20,6 +22,8 @@ export interface FaultRequest {
 	drop?: boolean;
 	reset?: boolean;
 	malformed?: boolean;
+	delivery?: boolean;
+	event?: string;
 	afterRoute?: boolean;
 }
 
@@ -28,7 +32,7 @@ export function parseFault(body: unknown): FaultRule {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		throw detail(
 			400,
-			'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, reset?, malformed?, afterRoute?}',
+			'A fault is a JSON object: {method?, path, count, status?, body?, delayMs?, drop?, reset?, malformed?, afterRoute?, delivery?, event?}',
 		);
 	}
 	const request = body as FaultRequest;
@@ -51,6 +55,13 @@ export function parseFault(body: unknown): FaultRule {
 	const delayMs = request.delayMs ?? 0;
 	if (typeof delayMs !== 'number' || delayMs < 0)
 		throw detail(400, 'delayMs must be a non-negative number');
+	const delivery = request.delivery === true;
+	if (delivery && !request.drop && request.status === undefined) {
+		throw detail(400, 'a delivery fault needs drop: true or a status');
+	}
+	if (request.event !== undefined && (!delivery || typeof request.event !== 'string')) {
+		throw detail(400, 'event (a string) belongs to a delivery fault');
+	}
 	return {
 		id: randomUUID(),
 		method: request.method ? request.method.toUpperCase() : null,
@@ -63,16 +74,37 @@ export function parseFault(body: unknown): FaultRule {
 		delayMs,
 		drop: request.drop === true,
 		malformed: request.malformed === true,
+		delivery,
+		event: request.event ?? null,
 		reset: request.reset === true,
 		afterRoute: request.afterRoute === true,
 	};
 }
 
-/** The first rule that matches takes one of its uses. */
+/** The first request rule that matches takes one of its uses. */
 export function takeFault(faults: FaultRule[], method: string, path: string): FaultRule | null {
-	const index = faults.findIndex(
-		(rule) => (rule.method === null || rule.method === method) && rule.path.test(path),
+	return take(
+		faults,
+		(rule) =>
+			!rule.delivery && (rule.method === null || rule.method === method) && rule.path.test(path),
 	);
+}
+
+/** The first delivery rule that matches an outgoing delivery takes one of its uses. */
+export function takeDeliveryFault(
+	faults: FaultRule[],
+	urlPath: string,
+	event: string,
+): FaultRule | null {
+	return take(
+		faults,
+		(rule) =>
+			rule.delivery && (rule.event === null || rule.event === event) && rule.path.test(urlPath),
+	);
+}
+
+function take(faults: FaultRule[], matches: (rule: FaultRule) => boolean): FaultRule | null {
+	const index = faults.findIndex(matches);
 	if (index < 0) return null;
 	const rule = faults[index];
 	rule.remaining--;
@@ -189,4 +221,40 @@ function isJson(text: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** `GET|POST|DELETE /_sandbox/faults`, as both sandbox profiles serve them. */
+export function faultRoutes(router: Router, faults: FaultRule[]): void {
+	router
+		.add('GET', '/_sandbox/faults', (_request, response) =>
+			sendJson(
+				response,
+				200,
+				faults.map((rule) => ({
+					id: rule.id,
+					method: rule.method,
+					path: rule.source,
+					remaining: rule.remaining,
+					status: rule.status,
+					body: rule.body,
+					headers: rule.headers,
+					delayMs: rule.delayMs,
+					drop: rule.drop,
+					reset: rule.reset,
+					malformed: rule.malformed,
+					delivery: rule.delivery,
+					event: rule.event,
+					afterRoute: rule.afterRoute,
+				})),
+			),
+		)
+		.add('POST', '/_sandbox/faults', (request, response) => {
+			const rule = parseFault(adminBody(request));
+			faults.push(rule);
+			sendJson(response, 201, { id: rule.id, path: rule.source, remaining: rule.remaining });
+		})
+		.add('DELETE', '/_sandbox/faults', (_request, response) => {
+			faults.length = 0;
+			sendEmpty(response, 204);
+		});
 }

@@ -1,6 +1,7 @@
 // Small HTTP helpers: reading bodies, writing FastAPI-shaped answers, a tiny router.
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { parsePythonJson, pythonJsonDumps } from './canonical';
 
@@ -74,6 +75,22 @@ export function jsonBody(request: SandboxRequest): unknown {
 			{ loc: ['body', position], msg: 'JSON decode error', type: 'json_invalid' },
 		]);
 	}
+}
+
+/** An admin (`/_sandbox/`) request's body: a JSON object, or {} when empty; otherwise a 400. */
+export function adminBody(request: SandboxRequest): Record<string, unknown> {
+	const text = request.body.toString('utf8').trim();
+	if (text === '') return {};
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw detail(400, 'The body is not valid JSON');
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw detail(400, 'The body must be a JSON object');
+	}
+	return parsed as Record<string, unknown>;
 }
 
 /** A form-encoded or JSON body as flat string fields (the OAuth endpoints take both). */
@@ -236,4 +253,17 @@ export class Router {
 		}
 		return undefined;
 	}
+}
+
+/** Listens on `host` (127.0.0.1 unless told otherwise) and `port` (0: a free one); the base URL. */
+export async function listen(server: Server, port = 0, host = '127.0.0.1'): Promise<string> {
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const { port: bound } = server.address() as AddressInfo;
+	return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
 }

@@ -4,7 +4,6 @@
 // from nodes/ or credentials/.
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { adminRoutes, type AdminViews, adminViews } from './admin';
 import { Clock } from './clock';
@@ -15,10 +14,10 @@ import { DeliveryService } from './deliveries';
 import { ExecutionRunner } from './executions';
 import { externalApiRoutes } from './externalApi';
 import { holdAnswer, playFault, takeFault } from './faults';
-import { detail, HttpError, readBody, Router, type SandboxRequest, sendJson } from './http';
+import { detail, HttpError, listen, readBody, Router, type SandboxRequest, sendJson } from './http';
 import { oauthRoutes } from './oauth';
 import { RateLimiter } from './rateLimit';
-import { SandboxState } from './state';
+import { type FaultRule, type RequestRecord, SandboxState } from './state';
 
 /** What the CLI prints, one JSON line. */
 export interface SandboxInfo {
@@ -106,16 +105,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 	});
 	server.keepAliveTimeout = 1000;
 
-	const host = options.host ?? '127.0.0.1';
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const { port } = server.address() as AddressInfo;
-	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const url = await listen(server, options.port, options.host);
 	context.baseUrl = url;
 	info = {
 		url,
@@ -157,8 +147,9 @@ async function stopServer(server: Server, context: SandboxContext): Promise<void
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-async function handle(
-	context: SandboxContext,
+/** The request pipeline (log, faults, router, errors), shared with the live-v1 profile. */
+export async function handle(
+	context: { state: { requests: RequestRecord[]; faults: FaultRule[] }; clock: Clock },
 	router: Router,
 	raw: IncomingMessage,
 	response: ServerResponse,

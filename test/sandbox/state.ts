@@ -190,6 +190,9 @@ export interface FaultRule {
 	delayMs: number;
 	drop: boolean;
 	malformed: boolean;
+	/** Acts on outgoing deliveries (matched by their URL's path and event), not on requests. */
+	delivery: boolean;
+	event: string | null;
 	/** Close the connection with a TCP reset instead of answering. */
 	reset: boolean;
 	/** Let the route run first (the agent run starts), then play the fault on its answer. */

@@ -1,12 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { refusalFor } from './availability';
+import { errorItemJson, type ItemError } from './itemError';
 import { resources } from './resources';
 import { boundForModel, isToolUse, stillRunningAnswer } from './toolUse';
 import type { OperationResult, WaitingRun } from './types';
-import { AgentRunEnded } from './waiting';
-
-type ItemError = NodeApiError | NodeOperationError;
 type Outcome =
 	| { itemIndex: number; result: OperationResult }
 	| { itemIndex: number; error: ItemError };
@@ -27,6 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported: choose a Resource and an Operation from their lists`,
 		);
 	}
+	const refusal = await refusalFor(this, resource, operation);
 	const continueOnFail = this.continueOnFail();
 	const toolUse = isToolUse(this);
 	const run: WaitingRun = { stopped: false, waiting: 0 };
@@ -36,6 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const outcomes = await Promise.all(
 		items.map(async (_item, itemIndex): Promise<Outcome> => {
 			try {
+				if (refusal) throw refusal(itemIndex);
 				const result = selected.waits
 					? await selected.execute.call(this, itemIndex, run)
 					: await selected.execute.call(this, itemIndex);
@@ -58,16 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (const outcome of outcomes) {
 		const pairedItem = { item: outcome.itemIndex };
 		if ('error' in outcome) {
-			const { error } = outcome;
-			returnData.push({
-				json: {
-					// An agent run that ended badly still names its execution, status and the platform's error.
-					...(error instanceof AgentRunEnded ? error.itemData : {}),
-					error: error.message,
-					description: error.description ?? undefined,
-				},
-				pairedItem,
-			});
+			returnData.push({ json: errorItemJson(outcome.error), pairedItem });
 			continue;
 		}
 		const results = Array.isArray(outcome.result) ? outcome.result : [outcome.result];

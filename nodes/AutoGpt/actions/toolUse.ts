@@ -106,6 +106,23 @@ const TOOL_DESCRIPTIONS: Record<string, Record<string, string>> = {
 	account: {
 		getCapabilities:
 			'Returns what this AutoGPT connection may do: its client, the scopes it may use and the credential grants it holds.',
+		get: 'Returns the AutoGPT account of this API key: id, name, email, timezone.',
+	},
+	block: {
+		getAll:
+			'Lists the AutoGPT blocks that can be run on their own: id, name, description and the inputs each expects.',
+		execute:
+			'Runs one AutoGPT block at once and returns its outputs. Give the block ID (from the block list) and its inputs as a JSON object. Uses credits.',
+	},
+	store: {
+		search:
+			'Searches the AutoGPT store for agents: creator, slug (agent name), description, runs and rating of each.',
+		get: 'Gets one agent of the AutoGPT store, given as creator/agent-name: its description, graph ID and versions.',
+	},
+	integrationCredential: {
+		getAll:
+			"Lists the integration credentials of the user's AutoGPT account (connected providers such as GitHub): id, provider, type, title.",
+		delete: 'Deletes one integration credential from AutoGPT, given by its ID. Cannot be undone.',
 	},
 	connect: {
 		createLink:

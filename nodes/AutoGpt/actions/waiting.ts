@@ -8,10 +8,11 @@ import {
 	normalizeStatus,
 } from '../helpers/status';
 import { nextPollDelayMs } from '../helpers/pollSchedule';
-import { platformRequest, statusCheckFloorMs } from '../transport';
+import { type PlatformContext, platformRequest, profileOf, statusCheckFloorMs } from '../transport';
 import type { ExecutionRecord } from '../transport/schemas';
 import { withRemedy } from '../transport/errors';
 import { executionRecord } from '../transport/schemas';
+import { getGraphExecution } from './execution/agentId';
 import { ExecutionStillRunning } from './stillRunning';
 import { defaultTimeoutSeconds } from './toolUse';
 import type { WaitingRun } from './types';
@@ -70,12 +71,19 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 	};
 }
 
-export function getExecution(
-	this: IExecuteFunctions,
+/** `agentId`: today's platform finds an execution through its agent (graph) ID. */
+export async function getExecution(
+	this: PlatformContext,
 	executionId: string,
 	itemIndex: number,
+	agentId?: string,
 ): Promise<ExecutionRecord> {
-	return platformRequest.call(this, executionRecord, {
+	if ((await profileOf(this)) === 'liveV1') {
+		// only a node's run reaches today's platform: Wait Mode Webhook, the other context here,
+		// needs the OAuth2 credential, which today's platform does not offer
+		return await getGraphExecution.call(this as IExecuteFunctions, executionId, itemIndex, agentId);
+	}
+	return await platformRequest.call(this, executionRecord, {
 		method: 'GET',
 		path: `/executions/${encodeURIComponent(executionId)}`,
 		action: `Could not get execution ${executionId}`,
@@ -118,8 +126,12 @@ export async function waitForExecution(
 					{ itemIndex, description: remedy },
 				);
 			}
-			const record = (await getExecution.call(this, executionId, itemIndex)) as IDataObject &
-				ExecutionRecord;
+			const record = (await getExecution.call(
+				this,
+				executionId,
+				itemIndex,
+				agentId,
+			)) as IDataObject & ExecutionRecord;
 			if (agentId && record.agent_id === undefined) record.agent_id = agentId;
 			lastStatus = record.status;
 			if (isTerminalStatus(record.status)) {

@@ -13,13 +13,20 @@ export function simplifyExecution(record: IDataObject): IDataObject {
 	};
 	if (record.agent_id !== undefined) simplified.agent_id = record.agent_id;
 	if (record.outputs && typeof record.outputs === 'object') {
-		const outputs: IDataObject = {};
-		for (const [name, values] of Object.entries(record.outputs as IDataObject)) {
-			outputs[name] =
-				Array.isArray(values) && values.length === 1 ? (values[0] as IDataObject) : values;
-		}
-		simplified.outputs = outputs;
+		simplified.outputs = unwrapSingleValues(record.outputs as IDataObject);
 	}
 	if (record.error) simplified.error = record.error;
+	// Today's platform: blocks that reported errors, also in a run that completed.
+	if (record.block_errors) simplified.block_errors = record.block_errors;
 	return simplified;
+}
+
+/** `{answer: ["hi"], list: [1, 2]}` becomes `{answer: "hi", list: [1, 2]}`. */
+export function unwrapSingleValues(outputs: IDataObject): IDataObject {
+	const unwrapped: IDataObject = {};
+	for (const [name, values] of Object.entries(outputs)) {
+		unwrapped[name] =
+			Array.isArray(values) && values.length === 1 ? (values[0] as IDataObject) : values;
+	}
+	return unwrapped;
 }

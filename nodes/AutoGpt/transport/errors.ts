@@ -3,10 +3,12 @@
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
 	401: 'Unauthorized',
+	402: 'Payment Required',
 	403: 'Forbidden',
 	404: 'Not Found',
 	405: 'Method Not Allowed',
 	409: 'Conflict',
+	410: 'Gone',
 	422: 'Unprocessable Entity',
 	429: 'Too Many Requests',
 	500: 'Internal Server Error',

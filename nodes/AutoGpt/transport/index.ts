@@ -29,10 +29,10 @@ import {
 	keyedFailureHint,
 	NOT_REPEATED_HINT,
 } from './idempotency';
+import { type ProfileName, resolveConnection, wrongPlatformHint } from './profiles';
 import type { BudgetKind } from './rateBudget';
 import { RateBudget, readRateLimitHeaders, retryAfterHeaderMs, retryAfterMs } from './rateBudget';
 import { describeSchemaMismatch } from './schemas';
-import { resolvePlatformUrls } from './urls';
 
 export { noContent } from './schemas';
 
@@ -56,6 +56,8 @@ export interface PlatformRequest {
 	idempotent?: boolean;
 	/** What the user can do about a given HTTP status, where the generic advice would mislead. */
 	hints?: Record<number, string>;
+	/** Which rate budget the request spends; by default `execute` for a path ending in /execute. */
+	budget?: BudgetKind;
 	/** An execute's own Idempotency-Key; without one, every execute gets the key of its item. */
 	idempotencyKey?: string;
 }
@@ -97,9 +99,22 @@ export function credentialTypeOf(context: PlatformContext): CredentialType {
 /** The credential in use, where it points, and the key of its rate budgets (per credential and API). */
 async function connectionOf(context: PlatformContext) {
 	const credentialType = credentialTypeOf(context);
-	const { apiUrl } = resolvePlatformUrls(await context.getCredentials(credentialType));
+	const { profile, apiUrl } = resolveConnection(
+		credentialType === 'autoGptOAuth2Api',
+		await context.getCredentials(credentialType),
+	);
 	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? credentialType;
-	return { credentialType, apiUrl, budgetKey: `${credentialType}:${credentialId}:${apiUrl}` };
+	return {
+		credentialType,
+		profile,
+		apiUrl,
+		budgetKey: `${credentialType}:${credentialId}:${apiUrl}`,
+	};
+}
+
+/** Which platform the node's credential reaches (see ./profiles). */
+export async function profileOf(context: PlatformContext): Promise<ProfileName> {
+	return (await connectionOf(context)).profile;
 }
 
 /** The key of this item of this node run in this n8n execution: the same when n8n runs it again. */
@@ -198,9 +213,9 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 	schema: S,
 	request: PlatformRequest,
 ): Promise<z.infer<S>> {
-	const { credentialType, apiUrl, budgetKey } = await connectionOf(this);
+	const { credentialType, profile, apiUrl, budgetKey } = await connectionOf(this);
 	const node = this.getNode();
-	const kind: BudgetKind = /\/execute$/.test(request.path) ? 'execute' : 'read';
+	const kind: BudgetKind = request.budget ?? (/\/execute$/.test(request.path) ? 'execute' : 'read');
 	const budget = budgetFor(budgetKey, kind);
 	const key =
 		kind === 'execute' ? (request.idempotencyKey ?? itemKey(this, request.itemIndex)) : undefined;
@@ -277,7 +292,13 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 				actionOf(request),
 				failure as { status: number; body?: unknown },
 			);
-			const hint = request.hints?.[failure.status];
+			const hint =
+				wrongPlatformHint(
+					profile,
+					credentialType === 'autoGptOAuth2Api',
+					failure.status,
+					platformWords(failure.body),
+				) ?? request.hints?.[failure.status];
 			if (hint) text.description = hint;
 			const keyHint =
 				key === undefined

@@ -5,7 +5,7 @@ export interface PlatformUrls {
 	apiUrl: string;
 }
 
-function trimSlashes(url: string): string {
+export function trimSlashes(url: string): string {
 	return url.trim().replace(/\/+$/, '');
 }
 

@@ -12,7 +12,7 @@ import { forgetAccepted, replayMemoryFor, type TriggerScope } from './replayMemo
 import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
-import { verifyDelivery } from './verification/verifyDelivery';
+import { verifyDelivery, type DeliveryRequest } from './verification/verifyDelivery';
 
 function headerOf(value: string | string[] | undefined): string | undefined {
 	// a repeated header is not something the platform sends; refuse to pick one
@@ -66,36 +66,39 @@ export function deliveryItem(delivery: Delivery): IDataObject {
 	return item;
 }
 
-export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request = this.getRequestObject();
-	const response = this.getResponseObject();
+/** The body bytes and the two headers a delivery is verified by (also Wait Mode "Webhook"'s calls). */
+export async function deliveryRequest(context: IWebhookFunctions): Promise<DeliveryRequest> {
+	const request = context.getRequestObject();
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		await request.readRawBody();
 	}
+	return {
+		rawBody: request.rawBody,
+		signatureHeader: headerOf(request.headers['x-webhook-signature']),
+		timestampHeader: headerOf(request.headers['x-webhook-timestamp']),
+	};
+}
+
+export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const response = this.getResponseObject();
+	const request = await deliveryRequest(this);
 
 	const trigger = triggerScope(this);
 	const secret = await signingSecret(this);
 	const memory = replayMemoryFor(trigger);
 	let remembered: string | undefined;
-	const verdict = verifyDelivery(
-		{
-			rawBody: request.rawBody,
-			signatureHeader: headerOf(request.headers['x-webhook-signature']),
-			timestampHeader: headerOf(request.headers['x-webhook-timestamp']),
-		},
-		{
-			secret,
-			toleranceSeconds: trigger.toleranceSeconds,
-			nowMs: Date.now(),
-			replayGuard: {
-				isReplay: (key, nowMs, lastCopyAtMs) => {
-					const replay = memory.isReplay(key, nowMs, lastCopyAtMs);
-					if (!replay) remembered = key;
-					return replay;
-				},
+	const verdict = verifyDelivery(request, {
+		secret,
+		toleranceSeconds: trigger.toleranceSeconds,
+		nowMs: Date.now(),
+		replayGuard: {
+			isReplay: (key, nowMs, lastCopyAtMs) => {
+				const replay = memory.isReplay(key, nowMs, lastCopyAtMs);
+				if (!replay) remembered = key;
+				return replay;
 			},
 		},
-	);
+	});
 
 	if (!verdict.accepted) {
 		response.status(verdict.status).json({ error: verdict.reason });

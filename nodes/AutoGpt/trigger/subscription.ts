@@ -7,6 +7,7 @@ import type { z } from 'zod';
 
 import { noContent, platformRequest } from '../transport';
 import { createdSubscription, subscriptionList } from '../transport/schemas';
+import { assertTriggerServed } from './availability';
 import { triggerScope } from './delivery';
 import { subscribedEvents, type Registration } from './description';
 import { restoreReplayMemory } from './replayMemory';
@@ -126,6 +127,7 @@ async function deleteSubscription(context: IHookFunctions, id: string): Promise<
  * how a subscription lost on the platform side is recreated.
  */
 export async function checkSubscription(this: IHookFunctions): Promise<boolean> {
+	await assertTriggerServed(this);
 	// n8n calls this for every active trigger when it starts: the deliveries this trigger accepted
 	// before a restart become replays again at every trigger of the process.
 	restoreReplayMemory(triggerScope(this), Date.now());
@@ -173,6 +175,7 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 }
 
 export async function createSubscription(this: IHookFunctions): Promise<boolean> {
+	await assertTriggerServed(this);
 	const events = eventsOf(this);
 	if (registrationOf(this) === 'manual') {
 		await assertManualSecret(this);

@@ -48,27 +48,27 @@ async function pressTest(type: string, entered: ICredentialDataDecryptedObject) 
 }
 
 describe('AutoGPT API credential: the Test button', () => {
-	test('asks the External API for the capabilities with the key, at the default platform', async () => {
-		const scope = nock('https://platform.agpt.co', { reqheaders: { 'x-api-key': 'agpt_k1' } })
-			.get('/api/external/v1/executions/capabilities')
-			.reply(200, { user_id: 'u', grants: [], available_scopes: [] });
+	test("asks today's platform.agpt.co for the key's account, at the default platform", async () => {
+		const scope = nock('https://backend.agpt.co', { reqheaders: { 'x-api-key': 'agpt_k1' } })
+			.get('/external-api/v1/me')
+			.reply(200, { user_id: 'u', email: 'u@example.com' });
 		expect(await pressTest('autoGptApi', { apiKey: 'agpt_k1' })).toBe('accepted');
 		expect(scope.isDone()).toBe(true);
 	});
 
-	test('uses the External API URL when one is set, and reports a refused key', async () => {
+	test('on a platform with OAuth apps, asks the External API URL for the capabilities, and reports a refused key', async () => {
 		nock('https://api.self.hosted')
-			.get('/external-api/v1/executions/capabilities')
+			.get('/api/external/v1/executions/capabilities')
 			.reply(401, { detail: 'Invalid API key' });
 		expect(
-			await pressTest(
-				'autoGptApi',
-				apiKeyCredentials(
+			await pressTest('autoGptApi', {
+				...apiKeyCredentials(
 					'agpt_k2',
 					'https://self.hosted',
-					'https://api.self.hosted/external-api/v1',
+					'https://api.self.hosted/api/external/v1',
 				),
-			),
+				platform: 'oauthApps',
+			}),
 		).toBe('refused (401)');
 	});
 

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as get from './get.operation';
 import * as getCapabilities from './getCapabilities.operation';
 
-export const operations = { getCapabilities };
+export const operations = { get, getCapabilities };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
 			{
+				name: 'Get',
+				value: 'get',
+				description:
+					"Get the account of the API key: ID, name, email and time zone (today's AutoGPT platform)",
+				action: 'Get the account',
+			},
+			{
 				name: 'Get Capabilities',
 				value: 'getCapabilities',
 				description: 'Get the grants and scopes this connection may use',
@@ -22,4 +30,5 @@ export const description: INodeProperties[] = [
 		default: 'getCapabilities',
 	},
 	...getCapabilities.description,
+	...get.description,
 ];

@@ -7,14 +7,18 @@ import {
 	AGENT_URL_PATTERN,
 	parseAgentId,
 } from '../../helpers/agentId';
+import { STORE_AGENT_PATTERN } from '../../helpers/graphRef';
 import { parseHttpUrl } from '../../helpers/httpUrl';
 import { simplifyExecution } from '../../helpers/simplify';
-import { platformRequest } from '../../transport';
+import { platformRequest, profileOf } from '../../transport';
 import { executeAnswer } from '../../transport/schemas';
 import { simplifyField, waitOptions } from '../fields';
 import { idempotencyKeyOption, readIdempotencyKey } from '../idempotencyKey';
+import { inputProperties } from '../inputs';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
+import { agentVersionField, executeGraph, refuseStoreAgent } from './graph';
+import { callbackWaitOf, waitModeProperty } from './webhookWait';
 
 const properties: INodeProperties[] = [
 	{
@@ -53,56 +57,29 @@ const properties: INodeProperties[] = [
 				],
 				extractValue: { type: 'regex', regex: AGENT_URL_EXTRACT },
 			},
-		],
-	},
-	{
-		displayName: 'Define Inputs',
-		name: 'inputSource',
-		type: 'options',
-		default: 'fields',
-		options: [
-			{ name: 'Using Fields Below', value: 'fields' },
-			{ name: 'Using JSON', value: 'json' },
-		],
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputFields',
-		type: 'fixedCollection',
-		placeholder: 'Add Input',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: { show: { inputSource: ['fields'] } },
-		options: [
 			{
-				displayName: 'Input',
-				name: 'input',
-				values: [
+				displayName: 'By Store Agent',
+				name: 'store',
+				type: 'string',
+				placeholder: 'e.g. creator/agent-name',
+				validation: [
 					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						description: 'Name of the agent input, as shown in the AutoGPT builder',
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
+						type: 'regex',
+						properties: {
+							regex: STORE_AGENT_PATTERN,
+							errorMessage:
+								'Write the store agent as creator/agent-name, or paste its store address',
+						},
 					},
 				],
 			},
 		],
 	},
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputsJson',
-		type: 'json',
-		default: '{}',
-		displayOptions: { show: { inputSource: ['json'] } },
-		description: 'An object mapping each agent input name to its value',
-	},
+	agentVersionField,
+	...inputProperties({
+		name: 'Name of the agent input, as shown in the AutoGPT builder',
+		json: 'An object mapping each agent input name to its value',
+	}),
 	{
 		displayName: 'Grant Names or IDs',
 		name: 'grantIds',
@@ -120,6 +97,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. https://n8n.example.com/webhook/…',
 		description:
 			"Where AutoGPT sends this execution's events, e.g. the URL of an AutoGPT Trigger in Manual registration. Needs the OAuth2 credential, and a host among the OAuth client's webhook domains.",
+		displayOptions: { hide: { waitMode: ['webhook'] } },
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -128,6 +106,10 @@ const properties: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to wait until the agent finishes and return its outputs, instead of returning at once with the execution ID',
+	},
+	{
+		...waitModeProperty,
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
 		...simplifyField,
@@ -142,7 +124,11 @@ const properties: INodeProperties[] = [
 		options: [
 			...waitOptions.map((option) => ({
 				...option,
-				displayOptions: { show: { '/waitForCompletion': [true] } },
+				displayOptions: {
+					show: { '/waitForCompletion': [true] },
+					// No status checks in Wait Mode "Webhook": AutoGPT calls back.
+					...(option.name === 'pollInterval' ? { hide: { '/waitMode': ['webhook'] } } : {}),
+				},
 			})),
 			idempotencyKeyOption,
 		],
@@ -154,7 +140,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+export function readInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const source = this.getNodeParameter('inputSource', itemIndex) as string;
 	if (source === 'fields') {
 		const fields = this.getNodeParameter('inputFields.input', itemIndex, []) as Array<{
@@ -235,6 +221,10 @@ function readWebhookUrl(this: IExecuteFunctions, itemIndex: number): string | un
 export const waits = true;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: WaitingRun) {
+	if ((await profileOf(this)) === 'liveV1') {
+		return await executeGraph.call(this, itemIndex, run, readInputs.call(this, itemIndex));
+	}
+	refuseStoreAgent(this, itemIndex);
 	const agentValue = this.getNodeParameter('agent', itemIndex, '', {
 		extractValue: true,
 	}) as string;
@@ -249,9 +239,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 	const grantIds = readGrantIds.call(this, itemIndex);
 	if (grantIds) body.grant_ids = grantIds;
 	const webhookUrl = readWebhookUrl.call(this, itemIndex);
-	if (webhookUrl) body.webhook_url = webhookUrl;
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const waitSettings = wait ? readWaitSettings(this, itemIndex) : undefined;
+	// Wait Mode "Webhook": AutoGPT calls this execution's resume URL back (webhookWait.ts).
+	const callback = waitSettings ? callbackWaitOf(this) : undefined;
+	if (callback) body.webhook_url = callback.url;
+	else if (webhookUrl) body.webhook_url = webhookUrl;
 
 	const started = await platformRequest.call(this, executeAnswer, {
 		method: 'POST',
@@ -262,10 +255,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		idempotent: false,
 		hints: {
 			404: `AutoGPT knows no agent ${agent.agentId} for this account: check the agent ID (copy it from the agent's builder URL, ?flowID=<id>).`,
+			...callback?.hints,
 		},
 		idempotencyKey: readIdempotencyKey(this, itemIndex),
 	});
 	if (!waitSettings) return { ...started, agent_id: agent.agentId };
+	if (callback) {
+		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+		callback.await(itemIndex, started.execution_id, agent.agentId, waitSettings, simplify);
+		return { ...started, agent_id: agent.agentId };
+	}
 
 	const record = await waitForExecution.call(
 		this,

@@ -5,10 +5,12 @@ import { simplifyExecution } from '../../helpers/simplify';
 import { executionIdField, simplifyField, waitOptions } from '../fields';
 import type { WaitingRun } from '../types';
 import { readWaitSettings, waitForExecution } from '../waiting';
+import { executionAgentIdField, readExecutionAgentId } from './agentId';
 import { readExecutionId } from './executionId';
 
 const properties: INodeProperties[] = [
 	executionIdField,
+	executionAgentIdField,
 	simplifyField,
 	{
 		displayName: 'Options',
@@ -36,6 +38,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: W
 		itemIndex,
 		readWaitSettings(this, itemIndex),
 		run,
+		readExecutionAgentId.call(this, itemIndex) || undefined,
 	);
 	return this.getNodeParameter('simplify', itemIndex, true) ? simplifyExecution(record) : record;
 }

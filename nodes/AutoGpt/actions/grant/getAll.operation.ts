@@ -3,25 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { platformRequest } from '../../transport';
 import { grantList } from '../../transport/schemas';
+import { readLimit, returnAllFields } from '../listFields';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
+const properties: INodeProperties[] = [...returnAllFields];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['grant'], operation: ['getAll'] } },
@@ -36,8 +20,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		action: 'Could not list grants',
 		itemIndex,
 	});
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	return returnAll
-		? grants
-		: grants.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	return grants.slice(0, readLimit.call(this, itemIndex));
 }
