@@ -147,6 +147,12 @@ describe('the parts', () => {
 		);
 	});
 
+	it('writes an integer longer than a 64 KiB block whole', () => {
+		// python3 reads at most 4300 digits by default; the platform's own limit decides such a body
+		const digits = '9'.repeat(70_000);
+		expect(canonicalJson(`[${digits}, -${digits}]`)).toBe(`[${digits},-${digits}]`);
+	});
+
 	it('writes in chunks that join to the canonical form', () => {
 		const text = JSON.stringify({ z: 'é'.repeat(70_000), a: [1.5, 'x'.repeat(70_000)] });
 		const chunks: string[] = [];
@@ -175,6 +181,52 @@ describe('numbers and strings JSON.parse alone would misread', () => {
 		['a key named __proto__', '{"__proto__": {"polluted": 1.0}, "a": 1}'],
 	])('%s', (_name, text) => {
 		expect(canonicalJson(text)).toBe(pythonCanonical([text])[0]);
+	});
+});
+
+describe('fast paths agree with python3', () => {
+	const blockEdge = 'x'.repeat(65_533);
+	it.each([
+		[
+			'long decimals left to JSON.parse: at most 14 integer digits, first fraction digit 1 to 8',
+			'[0.14285714285714285, -0.85714285714285714285, 12345678901234.1234567, 99999999999999.8999999, 0.1000000000000000055511151231257827]',
+		],
+		[
+			'long decimals that keep their spelling: a 9 or 0 first, or 15 integer digits',
+			'[0.99999999999999999999, 0.00000000000000000001, 0.09999999999999999999, 123456789012345.5, 999999999999999.9, 4503599627370497.5, 9007199254740993.5, -0.9999999999999999999999, 1.00000000000000000001]',
+		],
+		['exponents', '[1e5, 1E+5, 1e-7, 1.5e300, -0e0, 0e-5, 2.5E-3, 1.0e0, 12345678901234567890e-5]'],
+		[
+			'zeros and integral floats',
+			'[0, -0, 0.0, -0.0, 1.0, -1.0, 1.000000000000000000000000, 10.0, 1e1]',
+		],
+		[
+			'big integers',
+			'[12345678901234567890123, -9007199254740993, 9007199254740992, 100000000000000000000]',
+		],
+		[
+			'escapes',
+			'["\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\\u001f\\u007f\\u0080", "caf\u00e9 \u2014 \ud83d\ude00 \u007f ~", "\\ud800", "\\udfff\\ud800", "\\uD83D\\uDE00"]',
+		],
+		[
+			'strings and keys that start with #',
+			'{"#": "#", "##a": "\\u0023", "\\u0023b": ["#1", "##1.0", "#"]}',
+		],
+		[
+			'keys sorted by code point',
+			'{"\\ud83d\\ude00": 1, "\\uffff": 2, "a": 3, "A": 4, "\u00e9": 5, "\\ud800": 6, "": 7}',
+		],
+		[
+			'marks with short and long gaps between them',
+			`[1.0, "${'y'.repeat(300)}", 2.0, 3.0, {"#": 1e2, "a": "${'z'.repeat(255)}"}, 4.0]`,
+		],
+		[
+			'escapes across a 64 KiB block edge',
+			`["${blockEdge}\u00e9\\n\ud83d\ude00\\u0000${'\u2014'.repeat(20_000)}", "${blockEdge}"]`,
+		],
+	])('%s', (_name, text) => {
+		expect(canonicalJson(text)).toBe(pythonCanonical([text])[0]);
+		expect(canonicalJson(Buffer.from(text))).toBe(pythonCanonical([text])[0]);
 	});
 });
 

@@ -7,13 +7,13 @@
  * bodies that took about three times the memory and 4 to 30 times the time of a bare parse.)
  */
 
-import { bodyString, isToken, parseMarked } from './markedJson';
+import { isToken, markedStringStart, parseMarked } from './markedJson';
 import {
+	AsciiWriter,
 	collect,
 	pythonFloatRepr,
 	pythonNumber,
 	sortedKeys,
-	writeAscii,
 	type ChunkWriter,
 } from './pythonJson';
 
@@ -28,36 +28,33 @@ type Frame =
 	| { array: unknown[]; index: number }
 	| { object: Record<string, unknown>; keys: string[]; index: number };
 
-const CHUNK_LENGTH = 1 << 16;
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT, COMMA, COLON] = Array.from(
+	'[]{},:',
+	(byte) => byte.charCodeAt(0),
+);
 
 /** Writes the marked tree in Python's canonical form; iterative, so depth costs no stack. */
 function writeTree(root: unknown, write: ChunkWriter): CanonicalOutcome {
-	let pending = '';
-	const put = (text: string) => {
-		pending += text;
-		if (pending.length >= CHUNK_LENGTH) {
-			writeAscii(pending, write);
-			pending = '';
-		}
-	};
+	const out = new AsciiWriter(write);
 	const stack: Frame[] = [];
 	let value = root;
 	for (;;) {
 		if (typeof value === 'string') {
-			put(isToken(value) ? pythonNumber(value.slice(1)) : JSON.stringify(bodyString(value)));
+			if (isToken(value)) out.ascii(pythonNumber(value.slice(1)));
+			else out.string(value, markedStringStart(value));
 		} else if (typeof value === 'number') {
 			// only integers of up to 15 digits and short decimals stay numbers (see spellingMatters)
-			put(Number.isInteger(value) ? String(value) : pythonFloatRepr(value));
+			out.ascii(Number.isInteger(value) ? String(value) : pythonFloatRepr(value));
 		} else if (value === null || typeof value === 'boolean') {
-			put(String(value));
+			out.ascii(String(value));
 		} else if (stack.length >= MAX_NESTING_DEPTH) {
 			return 'too deep';
 		} else if (Array.isArray(value)) {
-			put('[');
+			out.byte(OPEN_ARRAY);
 			stack.push({ array: value, index: 0 });
 		} else {
 			const object = value as Record<string, unknown>;
-			put('{');
+			out.byte(OPEN_OBJECT);
 			stack.push({ object, keys: sortedKeys(object), index: 0 });
 		}
 
@@ -65,26 +62,28 @@ function writeTree(root: unknown, write: ChunkWriter): CanonicalOutcome {
 		for (;;) {
 			const frame = stack[stack.length - 1];
 			if (frame === undefined) {
-				if (pending) writeAscii(pending, write);
+				out.flush();
 				return 'written';
 			}
 			if ('array' in frame) {
 				if (frame.index < frame.array.length) {
-					if (frame.index > 0) put(',');
+					if (frame.index > 0) out.byte(COMMA);
 					value = frame.array[frame.index++];
 					break;
 				}
-				put(']');
+				out.byte(CLOSE_ARRAY);
 			} else {
 				if (frame.index < frame.keys.length) {
 					const key = frame.keys[frame.index++];
 					// a number where a key belongs: `{1.0: 2}` only parsed because it was marked
 					if (isToken(key)) return 'not JSON';
-					put(`${frame.index > 1 ? ',' : ''}${JSON.stringify(bodyString(key))}:`);
+					if (frame.index > 1) out.byte(COMMA);
+					out.string(key, markedStringStart(key));
+					out.byte(COLON);
 					value = frame.object[key];
 					break;
 				}
-				put('}');
+				out.byte(CLOSE_OBJECT);
 			}
 			stack.pop();
 		}

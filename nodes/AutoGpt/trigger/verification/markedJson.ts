@@ -16,12 +16,10 @@ const UPPER_E = 0x45;
 const BACKSLASH = 0x5c;
 const LOWER_E = 0x65;
 
-const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** `\u0023`, the escaped `#`. */
 const ESCAPED_HASH = [BACKSLASH, 0x75, ZERO, ZERO, 0x32, 0x33];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const ascii = new TextDecoder('ascii');
 
 /** Index of the quote that closes the string opened at `open`, or -1. */
 function closingQuote(bytes: Uint8Array, open: number): number {
@@ -42,8 +40,11 @@ function startsWithEscapedHash(bytes: Uint8Array, at: number): boolean {
 /**
  * Whether JSON.parse would lose what Python reads in this token: any exponent; a fraction of zeros
  * (`1.0` is a float with an integer value); more than 15 significant digits (the double may be an
- * integer, or the integer may not fit in a double). A shorter decimal with a non-zero fraction is
- * never an integer as a double, and `repr` of its double is what Python prints.
+ * integer, or the integer may not fit in a double). A decimal whose double cannot be an integer
+ * keeps no spelling: Python prints `repr` of the same double. That holds for a shorter decimal
+ * with a non-zero fraction, and for any decimal of at most 14 integer digits whose first
+ * fractional digit is 1 to 8: it lies at least 0.1 from every integer, and its double is within
+ * 2^-7 of it.
  */
 function spellingMatters(
 	bytes: Uint8Array,
@@ -52,13 +53,43 @@ function spellingMatters(
 	dot: number,
 	exponent: boolean,
 ) {
-	const digits = end - start - (bytes[start] === MINUS ? 1 : 0) - (dot < 0 ? 0 : 1);
-	if (exponent || digits > 15) return true;
-	if (dot < 0) return false;
+	if (exponent) return true;
+	const sign = bytes[start] === MINUS ? 1 : 0;
+	if (dot < 0) return end - start - sign > 15;
+	const firstFraction = bytes[dot + 1];
+	if (dot - start - sign <= 14 && firstFraction > ZERO && firstFraction < NINE) return false;
+	if (end - start - sign - 1 > 15) return true;
 	for (let index = dot + 1; index < end; index++) {
 		if (bytes[index] !== ZERO) return false;
 	}
 	return true;
+}
+
+function isDigit(byte: number): boolean {
+	return byte >= ZERO && byte <= NINE;
+}
+
+/** Index after the digits from `index` on, or -1 when there is none. */
+function digitsEnd(bytes: Uint8Array, index: number, end: number): number {
+	const start = index;
+	while (index < end && isDigit(bytes[index])) index++;
+	return index === start ? -1 : index;
+}
+
+/** Whether `bytes[start..end)` is a JSON number: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
+function isNumberToken(bytes: Uint8Array, start: number, end: number): boolean {
+	let index = bytes[start] === MINUS ? start + 1 : start;
+	if (index < end && bytes[index] === ZERO) index++;
+	else index = digitsEnd(bytes, index, end);
+	if (index < 0) return false;
+	if (index < end && bytes[index] === DOT) index = digitsEnd(bytes, index + 1, end);
+	if (index < 0) return false;
+	if (index < end && (bytes[index] === LOWER_E || bytes[index] === UPPER_E)) {
+		index++;
+		if (index < end && (bytes[index] === PLUS || bytes[index] === MINUS)) index++;
+		index = digitsEnd(bytes, index, end);
+	}
+	return index === end;
 }
 
 function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -72,20 +103,20 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 /** What goes in where a body is marked: `#` at a string's start, `"#` and `"` around a token. */
 const INSERTS = [[HASH], [QUOTE, HASH], [QUOTE]];
 const [STRING_HASH, TOKEN_OPEN, TOKEN_CLOSE] = [0, 1, 2];
+/** Gaps between marks shorter than this are copied byte by byte, not through a view. */
+const SHORT_COPY = 256;
 
 /**
  * The body as text with number tokens and `#` strings marked (see above), or undefined when it is
  * not UTF-8 or a marked token is not a JSON number. It works on the bytes (everything it looks for
  * is ASCII), so that the only text built is the one JSON.parse reads.
  */
-function markNumbers(bytes: Uint8Array): string | undefined {
+function markNumbers(body: Uint8Array): string | undefined {
+	// a plain view: a Buffer's subarray builds a Buffer, a cost per mark
+	const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 	// position, insert; in order
 	const marks: number[] = [];
 	let extra = 0;
-	const mark = (at: number, insert: number) => {
-		marks.push(at, insert);
-		extra += INSERTS[insert].length;
-	};
 	const length = bytes.length;
 	let index = 0;
 	while (index < length) {
@@ -95,7 +126,8 @@ function markNumbers(bytes: Uint8Array): string | undefined {
 			if (end < 0) return undefined;
 			const first = bytes[index + 1];
 			if (first === HASH || (first === BACKSLASH && startsWithEscapedHash(bytes, index + 1))) {
-				mark(index + 1, STRING_HASH);
+				marks.push(index + 1, STRING_HASH);
+				extra += INSERTS[STRING_HASH].length;
 			}
 			index = end + 1;
 		} else if (byte === MINUS || (byte >= ZERO && byte <= NINE)) {
@@ -109,9 +141,9 @@ function markNumbers(bytes: Uint8Array): string | undefined {
 				else if (!((next >= ZERO && next <= NINE) || next === PLUS || next === MINUS)) break;
 			}
 			if (spellingMatters(bytes, start, index, dot, exponent)) {
-				if (!NUMBER_TOKEN.test(ascii.decode(bytes.subarray(start, index)))) return undefined;
-				mark(start, TOKEN_OPEN);
-				mark(index, TOKEN_CLOSE);
+				if (!isNumberToken(bytes, start, index)) return undefined;
+				marks.push(start, TOKEN_OPEN, index, TOKEN_CLOSE);
+				extra += INSERTS[TOKEN_OPEN].length + INSERTS[TOKEN_CLOSE].length;
 			}
 		} else {
 			index++;
@@ -124,10 +156,15 @@ function markNumbers(bytes: Uint8Array): string | undefined {
 	let written = 0;
 	for (let next = 0; next < marks.length; next += 2) {
 		const at = marks[next];
-		marked.set(bytes.subarray(copied, at), written);
-		written += at - copied;
-		copied = at;
-		for (const byte of INSERTS[marks[next + 1]]) marked[written++] = byte;
+		if (at - copied < SHORT_COPY) {
+			while (copied < at) marked[written++] = bytes[copied++];
+		} else {
+			marked.set(bytes.subarray(copied, at), written);
+			written += at - copied;
+			copied = at;
+		}
+		const insert = INSERTS[marks[next + 1]];
+		for (let byte = 0; byte < insert.length; byte++) marked[written++] = insert[byte];
 	}
 	marked.set(bytes.subarray(copied), written);
 	return decodeUtf8(marked);
@@ -138,9 +175,9 @@ export function isToken(value: string): boolean {
 	return value.charCodeAt(0) === HASH && value.charCodeAt(1) !== HASH;
 }
 
-/** A string of the body, without the `#` marking added to those that start with one. */
-export function bodyString(value: string): string {
-	return value.charCodeAt(0) === HASH ? value.slice(1) : value;
+/** Where a parsed string's text starts: after the `#` marking added to those that start with one. */
+export function markedStringStart(value: string): number {
+	return value.charCodeAt(0) === HASH ? 1 : 0;
 }
 
 const utf8Encoder = new TextEncoder();

@@ -48,43 +48,90 @@ export function pythonNumber(token: string): string {
 	return token;
 }
 
-const NON_ASCII = /[\u007f-\uffff]/;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const HEX_DIGITS = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
-/** Room for one block of escaped output: 4096 units of 6 bytes each. */
-const escaped = new Uint8Array(4096 * 6);
+/** The letter of an ASCII unit's two-character escape (`\n`), or 0. */
+const SHORT_ESCAPES = new Uint8Array(0x80);
+for (const [unit, letter] of ['""', '\\\\', '\bb', '\ff', '\nn', '\rr', '\tt']) {
+	SHORT_ESCAPES[unit.charCodeAt(0)] = letter.charCodeAt(0);
+}
+/** Output goes out in blocks of this many bytes. */
+const BLOCK_LENGTH = 1 << 16;
 
 /** A canonical chunk goes out as a string, or as ASCII bytes to be used before the next write. */
 export type ChunkWriter = (chunk: string | Uint8Array) => void;
 
 /**
- * Writes `text` with Python's `ensure_ascii`: every UTF-16 unit above `~` as `\uXXXX`, lower-case
- * hex. JSON.stringify has already escaped quotes, backslashes, control characters and lone
- * surrogates as Python does. Text with non-ASCII units goes out as bytes, a block at a time.
+ * Writes Python's JSON text as ASCII bytes into one reused block, handed to `write` when full and
+ * on `flush`.
  */
-export function writeAscii(text: string, write: ChunkWriter): void {
-	if (!NON_ASCII.test(text)) {
-		write(text);
-		return;
+export class AsciiWriter {
+	private readonly block = new Uint8Array(BLOCK_LENGTH);
+	private length = 0;
+
+	constructor(private readonly write: ChunkWriter) {}
+
+	flush(): void {
+		if (this.length > 0) this.write(this.block.subarray(0, this.length));
+		this.length = 0;
 	}
-	let length = 0;
-	for (let index = 0; index < text.length; index++) {
-		if (length > escaped.length - 6) {
-			write(escaped.subarray(0, length));
-			length = 0;
-		}
-		const unit = text.charCodeAt(index);
-		if (unit < 0x7f) {
-			escaped[length++] = unit;
-		} else {
-			escaped[length++] = 0x5c; // \
-			escaped[length++] = 0x75; // u
-			escaped[length++] = HEX_DIGITS[unit >> 12];
-			escaped[length++] = HEX_DIGITS[(unit >> 8) & 15];
-			escaped[length++] = HEX_DIGITS[(unit >> 4) & 15];
-			escaped[length++] = HEX_DIGITS[unit & 15];
-		}
+
+	/** One ASCII byte. */
+	byte(byte: number): void {
+		if (this.length === BLOCK_LENGTH) this.flush();
+		this.block[this.length++] = byte;
 	}
-	write(escaped.subarray(0, length));
+
+	/** Text known to be ASCII, such as a number or a literal. */
+	ascii(text: string): void {
+		if (text.length > BLOCK_LENGTH) {
+			for (let index = 0; index < text.length; index++) this.byte(text.charCodeAt(index));
+			return;
+		}
+		if (this.length > BLOCK_LENGTH - text.length) this.flush();
+		const block = this.block;
+		let length = this.length;
+		for (let index = 0; index < text.length; index++) block[length++] = text.charCodeAt(index);
+		this.length = length;
+	}
+
+	/**
+	 * `text` from `from` on as Python's `ensure_ascii` string: quotes, backslashes and `\b \f \n \r
+	 * \t` by their short escapes, every other UTF-16 unit outside space to `~` (control
+	 * characters, DEL, non-ASCII, each half of a surrogate pair, lone surrogates) as `\uXXXX` in
+	 * lower-case hex; what JSON.stringify writes with those units escaped.
+	 */
+	string(text: string, from = 0): void {
+		const block = this.block;
+		this.byte(QUOTE);
+		let length = this.length;
+		for (let index = from; index < text.length; index++) {
+			if (length > BLOCK_LENGTH - 6) {
+				this.length = length;
+				this.flush();
+				length = 0;
+			}
+			const unit = text.charCodeAt(index);
+			if (unit >= 0x20 && unit < 0x7f && unit !== QUOTE && unit !== BACKSLASH) {
+				block[length++] = unit;
+				continue;
+			}
+			block[length++] = BACKSLASH;
+			const letter = unit < 0x80 ? SHORT_ESCAPES[unit] : 0;
+			if (letter !== 0) {
+				block[length++] = letter;
+				continue;
+			}
+			block[length++] = 0x75; // u
+			block[length++] = HEX_DIGITS[unit >> 12];
+			block[length++] = HEX_DIGITS[(unit >> 8) & 15];
+			block[length++] = HEX_DIGITS[(unit >> 4) & 15];
+			block[length++] = HEX_DIGITS[unit & 15];
+		}
+		this.length = length;
+		this.byte(QUOTE);
+	}
 }
 
 /** Joins written chunks into the text they spell. */
@@ -98,9 +145,11 @@ export function collect(): { write: ChunkWriter; text: () => string } {
 
 /** Python's `ensure_ascii` string encoding. */
 export function pythonJsonString(value: string): string {
-	const escapedString = collect();
-	writeAscii(JSON.stringify(value), escapedString.write);
-	return escapedString.text();
+	const text = collect();
+	const writer = new AsciiWriter(text.write);
+	writer.string(value);
+	writer.flush();
+	return text.text();
 }
 
 /** Python compares strings by code point; JavaScript's `<` compares UTF-16 units. */
