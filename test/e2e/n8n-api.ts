@@ -1,7 +1,7 @@
 // n8n's HTTP surfaces as the harness and the tests use them: the internal REST API with the owner's
 // session cookie (owner setup, API keys, what the editor sees) and the public API with an API key
 // (credentials, workflows, executions).
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test harness, not node code: it runs processes, files and the network on purpose */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- test harness, not node code: it runs processes, files and the network on purpose */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
