@@ -389,7 +389,9 @@ db.serialize(() => {
 	 */
 	async activateWorkflow(id: string, timeoutMs = 60_000): Promise<PublicationStatus> {
 		await this.api('POST', `/workflows/${id}/activate`);
-		const status = await this.waitForPublication(id, timeoutMs);
+		// Right after the call, a busy n8n in queue mode may still report the version before it
+		// (`not_published`) until its outbox has taken the publication up.
+		const status = await this.waitForPublication(id, timeoutMs, ['in_progress', 'not_published']);
 		if (status.status !== 'published') {
 			const reasons = status.triggers
 				.map((t) => t.errorMessage)
@@ -413,10 +415,16 @@ db.serialize(() => {
 		return await this.rest('GET', `/workflows/${id}/publication-status`);
 	}
 
-	async waitForPublication(id: string, timeoutMs: number): Promise<PublicationStatus> {
+	async waitForPublication(
+		id: string,
+		timeoutMs: number,
+		pending: Array<PublicationStatus['status']> = ['in_progress'],
+	): Promise<PublicationStatus> {
 		const deadline = Date.now() + timeoutMs;
 		let status = await this.publicationStatus(id);
-		while (status.status === 'in_progress' && Date.now() < deadline) {
+		const failed = (current: PublicationStatus) =>
+			current.triggers.some((trigger) => Boolean(trigger.errorMessage));
+		while (pending.includes(status.status) && !failed(status) && Date.now() < deadline) {
 			await sleep(200);
 			status = await this.publicationStatus(id);
 		}
