@@ -85,19 +85,11 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 
 	const trigger = triggerScope(this);
 	const secret = await signingSecret(this);
-	const memory = replayMemoryFor(trigger);
-	let remembered: string | undefined;
 	const verdict = verifyDelivery(request, {
 		secret,
 		toleranceSeconds: trigger.toleranceSeconds,
 		nowMs: Date.now(),
-		replayGuard: {
-			isReplay: (key, nowMs, lastCopyAtMs) => {
-				const replay = memory.isReplay(key, nowMs, lastCopyAtMs);
-				if (!replay) remembered = key;
-				return replay;
-			},
-		},
+		replayGuard: replayMemoryFor(trigger),
 	});
 
 	if (!verdict.accepted) {
@@ -115,8 +107,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
 	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
 	// the delivery is lost. So a delivery stays remembered only once n8n answered it 2xx.
-	const key = remembered;
-	if (key !== undefined) forgetUnlessAnswered2xx(response, () => forgetAccepted(trigger, key));
+	const { replayKey } = verdict;
+	forgetUnlessAnswered2xx(response, () => forgetAccepted(trigger, replayKey));
 	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
 }
 

@@ -66,6 +66,7 @@ describe('verifyDelivery', () => {
 		expect(verdict).toEqual({
 			accepted: true,
 			signedForm: 'canonical',
+			replayKey: expect.any(String),
 			delivery: {
 				event: 'execution.completed',
 				timestamp: isoNow,

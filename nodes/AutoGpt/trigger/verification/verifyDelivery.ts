@@ -25,7 +25,8 @@ export interface VerificationSettings {
 }
 
 export type DeliveryVerdict =
-	| { accepted: true; delivery: Delivery; signedForm: SignedForm }
+	/** `replayKey`: what the replay memory now holds for this delivery. */
+	| { accepted: true; delivery: Delivery; signedForm: SignedForm; replayKey: string }
 	| { accepted: false; status: 400 | 401; reason: string };
 
 const TIMESTAMP_REASONS = {
@@ -122,9 +123,10 @@ export function verifyDelivery(
 
 	// A copy passes the window until the signed timestamp plus the tolerance, that instant included.
 	const lastCopyAtMs = bodyTime.epochMs + settings.toleranceSeconds * 1000;
-	if (settings.replayGuard.isReplay(replayKeyOf(canonicalMac), settings.nowMs, lastCopyAtMs)) {
+	const replayKey = replayKeyOf(canonicalMac);
+	if (settings.replayGuard.isReplay(replayKey, settings.nowMs, lastCopyAtMs)) {
 		return reject(401, 'replayed delivery');
 	}
 
-	return { accepted: true, delivery: payload.delivery, signedForm: signature.form };
+	return { accepted: true, delivery: payload.delivery, signedForm: signature.form, replayKey };
 }
