@@ -78,11 +78,6 @@ export function settle(key: string, state: WaitState): void {
 	settledAt.set(key, now);
 }
 
-/** How many waits this process holds (for tests and the bench). */
-export function waitsHeld(): number {
-	return states.size;
-}
-
 /** The reminder's timer wakes this often at most, so that it ends soon after the wait does. */
 const TICK_MS = 2000;
 const NOTICE_ATTEMPTS = 3;

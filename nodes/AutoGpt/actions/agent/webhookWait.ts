@@ -490,8 +490,10 @@ async function readRun(
 	try {
 		found = (await getExecution.call(context, run.executionId, itemIndex)) as typeof found;
 	} catch (error) {
-		// As in Poll mode, a read that fails fails its item (before a Timeout the call may still come).
+		// As in Poll mode, a read that fails fails its item (before a Timeout the call may still come,
+		// and the Timeout reads it again).
 		if (how.delivered || how.atTimeout) record(state, itemIndex, { error: error as ItemError });
+		else state.read.delete(itemIndex);
 		return;
 	}
 	state.lastStatus.set(itemIndex, found.status);

@@ -9,9 +9,6 @@ import { resolvePlatformUrls, trimSlashes } from '../urls';
 
 export type ProfileName = 'broker' | 'liveV1';
 
-/** The AutoGPT API credential's Platform field. */
-export type PlatformChoice = 'auto' | 'autogpt' | 'oauthApps';
-
 export const AGPT_PLATFORM_URL = 'https://platform.agpt.co';
 /** Where today's platform.agpt.co serves its External API; v1 paths hang from it. */
 export const AGPT_EXTERNAL_API_URL = 'https://backend.agpt.co/external-api';
