@@ -471,6 +471,23 @@ describe('n8n restarted while waiting', () => {
 			{ topic: 'c' },
 		]);
 	});
+	test('a run whose read failed after it is read again when its completion arrives (Simplify off)', async () => {
+		const { waiting } = await startWaiting({ simplify: false });
+		nock(API).get('/executions/ex-a').once().reply(200, fullRecord('a'));
+		await waitFor(waiting, completed('a'));
+		forgetAllWaits();
+		nock(API).get('/executions/ex-a').once().reply(200, fullRecord('a'));
+		nock(API).get('/executions/ex-b').once().reply(404, { detail: 'Not found' });
+		nock(API).get('/executions/ex-c').once().reply(200, fullRecord('c'));
+		await waitFor(waiting, completed('c'));
+		const readBAgain = nock(API).get('/executions/ex-b').once().reply(200, fullRecord('b'));
+		const last = await waitFor(waiting, completed('b'));
+		expect(readBAgain.isDone()).toBe(true);
+		expect(last.resumed?.items[1]).toMatchObject({
+			json: { ...fullRecord('b'), agent_id: 'agent-1' },
+			pairedItem: { item: 1 },
+		});
+	});
 });
 
 describe('the Timeout', () => {
