@@ -27,6 +27,9 @@ export interface SandboxDelivery {
 	event: string;
 	attempt: number;
 	status: number | null;
+	/** The first 200 characters of what the receiver answered. */
+	answer: string | null;
+	error: string | null;
 	signature_mode: string;
 	body: string;
 	delivery_id: string;

@@ -235,6 +235,7 @@ export function adminViews(context: SandboxContext) {
 				event: delivery.event,
 				attempt: delivery.attempt,
 				status: delivery.status,
+				answer: delivery.answer,
 				signature_mode: delivery.signatureMode,
 				body: delivery.body,
 				delivery_id: delivery.deliveryId,

@@ -11,6 +11,11 @@ import type { SandboxConfig, SignatureMode } from './config';
 import { takeDeliveryFault } from './faults';
 import type { DeliveryAttempt, SandboxState } from './state';
 
+/** How much of a receiver's answer an attempt records. */
+const ANSWER_CHARS = 200;
+
+type Outcome = Pick<DeliveryAttempt, 'status' | 'answer' | 'error'>;
+
 export const WEBHOOK_EVENTS = [
 	'execution.started',
 	'execution.completed',
@@ -139,11 +144,11 @@ export class DeliveryService {
 			delivery.event,
 		);
 		if (fault?.drop) retry = false;
-		const sent: Promise<{ status: number | null; error: string | null }> = fault
+		const sent: Promise<Outcome> = fault
 			? Promise.resolve(
 					fault.drop
-						? { status: null, error: 'lost on the way (fault rule)' }
-						: { status: fault.status, error: null },
+						? { status: null, answer: null, error: 'lost on the way (fault rule)' }
+						: { status: fault.status, answer: null, error: null },
 				)
 			: this.post(delivery.target.url, headers, delivery.body);
 		sent.then((outcome) => {
@@ -154,6 +159,7 @@ export class DeliveryService {
 				event: delivery.event,
 				attempt,
 				status: outcome.status,
+				answer: outcome.answer,
 				error: outcome.error,
 				signatureMode: delivery.signatureMode,
 				signature: delivery.signature,
@@ -184,28 +190,25 @@ export class DeliveryService {
 		});
 	}
 
-	private post(
-		url: string,
-		headers: Record<string, string>,
-		body: string,
-	): Promise<{ status: number | null; error: string | null }> {
+	private post(url: string, headers: Record<string, string>, body: string): Promise<Outcome> {
 		return new Promise((resolve) => {
 			let target: URL;
 			try {
 				target = new URL(url);
 			} catch {
-				resolve({ status: null, error: 'invalid URL' });
+				resolve({ status: null, answer: null, error: 'invalid URL' });
 				return;
 			}
 			const transport = target.protocol === 'https:' ? https : http;
 			const timeoutMs = this.config.deliveryTimeoutSeconds * 1000 * this.config.timeFactor;
 			let settled = false;
+			let answer: string | null = null;
 			const finish = (status: number | null, error: string | null) => {
 				if (settled) return;
 				settled = true;
 				clearTimeout(timer);
 				this.inFlight.delete(request);
-				resolve({ status, error });
+				resolve({ status, answer, error });
 			};
 			const request = transport.request(
 				target,
@@ -215,7 +218,11 @@ export class DeliveryService {
 					headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
 				},
 				(response) => {
-					response.resume();
+					response.setEncoding('utf8');
+					response.on('data', (chunk: string) => {
+						if ((answer ?? '').length < ANSWER_CHARS)
+							answer = ((answer ?? '') + chunk).slice(0, ANSWER_CHARS);
+					});
 					response.on('end', () => finish(response.statusCode ?? null, null));
 					response.on('error', (error) => finish(response.statusCode ?? null, error.message));
 				},

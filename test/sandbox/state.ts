@@ -155,6 +155,8 @@ export interface DeliveryAttempt {
 	attempt: number;
 	/** The receiver's HTTP status; null when it timed out or the connection failed. */
 	status: number | null;
+	/** The first 200 characters of the receiver's answer (what it said, e.g. why it ignored a delivery). */
+	answer: string | null;
 	error: string | null;
 	signatureMode: SignatureMode | null;
 	signature: string | null;

@@ -8,7 +8,12 @@ import type {
 } from 'n8n-workflow';
 
 import { ALL_EVENTS, type Registration } from './description';
-import { forgetAccepted, replayMemoryFor, type TriggerScope } from './replayMemory';
+import {
+	abandonAccepted,
+	replayMemoryFor,
+	settleAccepted,
+	type TriggerScope,
+} from './replayMemory';
 import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
@@ -107,16 +112,23 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
 	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
 	// the delivery is lost. So a delivery stays remembered only once n8n answered it 2xx.
-	const { replayKey } = verdict;
-	forgetUnlessAnswered2xx(response, () => forgetAccepted(trigger, replayKey));
+	settleOnAnswer(response, trigger, verdict.replayKey);
 	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
 }
 
-function forgetUnlessAnswered2xx(
+function settleOnAnswer(
 	response: ReturnType<IWebhookFunctions['getResponseObject']>,
-	forget: () => void,
+	trigger: TriggerScope,
+	replayKey: string,
 ): void {
-	response.once('finish', () => {
-		if (response.statusCode < 200 || response.statusCode > 299) forget();
-	});
+	let settled = false;
+	const settle = () => {
+		if (settled) return;
+		settled = true;
+		if (!response.writableFinished) abandonAccepted(replayKey);
+		else
+			settleAccepted(trigger, replayKey, response.statusCode >= 200 && response.statusCode < 300);
+	};
+	response.once('finish', settle);
+	response.once('close', settle);
 }

@@ -13,6 +13,12 @@
 // data (nothing else: the keys name no secret and no payload). Every call merges what is saved,
 // and n8n's start-up activation calls checkExists for every active trigger, which loads the saved
 // keys into the process memory: after a restart, copies are refused at every trigger again.
+//
+// A call saves its own key, and the keys of calls n8n answered 2xx, never the key of a call still
+// under way: that call's run may yet fail (n8n answers 5xx and saves nothing of it), and a key
+// saved by its neighbour would refuse the platform's next attempt as a replay for the whole
+// window, in every process: the delivery would be lost. A key answered 2xx is added to the state
+// of the calls still under way, which n8n saves after them.
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
 import { ReplayGuard, type ReplayMemory } from './verification/replayGuard';
 
@@ -38,6 +44,11 @@ const everyTrigger = new ReplayGuard(MAX_IN_PROCESS);
 /** What each trigger saved or accepted, to write back whole (two calls may have loaded one copy). */
 const savedByTrigger = new Map<string, ReplayGuard>();
 let longestToleranceMs = DEFAULT_TOLERANCE_SECONDS * 1000;
+/** Keys accepted by calls n8n has not answered yet: the call's trigger, state and saved expiry. */
+const unanswered = new Map<
+	string,
+	{ triggerId: string; state: Record<string, unknown>; untilSeconds: number }
+>();
 
 function savedGuard(id: string): ReplayGuard {
 	let guard = savedByTrigger.get(id);
@@ -83,8 +94,13 @@ export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
 				lastCopyAtMs + Math.max(0, longestToleranceMs - trigger.toleranceSeconds * 1000);
 			if (everyTrigger.isReplay(key, nowMs, rememberUntilMs)) return true;
 			saved.remember(key, rememberUntilMs, nowMs);
+			const untilSeconds = Math.ceil(rememberUntilMs / 1000);
+			unanswered.set(key, { triggerId: trigger.id, state: trigger.state, untilSeconds });
 			trigger.state[SAVED_FIELD] = Object.fromEntries(
-				saved.entries(nowMs).map(([entry, ms]) => [entry, Math.ceil(ms / 1000)]),
+				saved
+					.entries(nowMs)
+					.filter(([entry]) => entry === key || !unanswered.has(entry))
+					.map(([entry, ms]) => [entry, Math.ceil(ms / 1000)]),
 			);
 			return false;
 		},
@@ -92,13 +108,32 @@ export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
 }
 
 /**
- * Forgets a delivery `trigger` accepted but whose run n8n did not start (it answered other than
- * 2xx), so that the platform's next attempt passes. n8n saved nothing of that call's static data.
+ * How n8n answered the call that accepted `key`. Not 2xx: its run did not start, and n8n saved
+ * nothing of the call, so the delivery is forgotten and the platform's next attempt passes. 2xx:
+ * the key joins the state of the calls still under way, so whichever of them n8n saves last keeps it.
  */
-export function forgetAccepted(trigger: TriggerScope, key: string): void {
-	everyTrigger.forget(key);
-	const saved = savedByTrigger.get(trigger.id);
-	saved?.forget(key);
-	const state = trigger.state[SAVED_FIELD];
-	if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
+export function settleAccepted(trigger: TriggerScope, key: string, answered2xx: boolean): void {
+	const accepted = unanswered.get(key);
+	unanswered.delete(key);
+	if (!answered2xx) {
+		everyTrigger.forget(key);
+		savedByTrigger.get(trigger.id)?.forget(key);
+		const state = trigger.state[SAVED_FIELD];
+		if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
+		return;
+	}
+	if (!accepted) return;
+	for (const other of unanswered.values()) {
+		const state = other.state[SAVED_FIELD];
+		if (other.triggerId === trigger.id && typeof state === 'object' && state !== null) {
+			(state as Record<string, number>)[key] = accepted.untilSeconds;
+		}
+	}
+}
+
+/** The call that accepted `key` ended without an answer (its connection closed first). */
+export function abandonAccepted(key: string): void {
+	// n8n saved the key with the call's state if it started the run; it stays remembered here,
+	// since a run that may have started must not start twice.
+	unanswered.delete(key);
 }

@@ -20,8 +20,11 @@ afterAll(async () => {
 	await Promise.all(harnesses.map(async (harness) => await harness.close()));
 });
 
-async function manualTrigger(): Promise<TriggerHarness> {
+async function manualTrigger(
+	startsRun?: () => boolean | Promise<boolean>,
+): Promise<TriggerHarness> {
 	const harness = await startTriggerHarness({
+		startsRun,
 		parameters: { authentication: 'oAuth2', registration: 'manual', events: ['*'] },
 		credentials: new TestCredentialsHelper({
 			autoGptOAuth2Api: oauthCredentials({
@@ -129,6 +132,91 @@ describe('replays after n8n restarts', () => {
 		});
 
 		expect(JSON.stringify(trigger.staticData())).toBe(saved);
+	});
+});
+
+/**
+ * Whether n8n starts each accepted delivery's run, decided call by call: `hold()` makes the next
+ * call wait, with its run not yet started, until the test decides.
+ */
+function runStarts() {
+	const pending: Array<{ arrive: () => void; answer: Promise<boolean> }> = [];
+	return {
+		startsRun: async () => {
+			const next = pending.shift();
+			if (!next) return true;
+			next.arrive();
+			return await next.answer;
+		},
+		hold() {
+			let arrive!: () => void;
+			let decide!: (starts: boolean) => void;
+			const reached = new Promise<void>((resolve) => (arrive = resolve));
+			const answer = new Promise<boolean>((resolve) => (decide = resolve));
+			pending.push({ arrive, answer });
+			return { reached, decide };
+		},
+	};
+}
+
+describe('a delivery whose run n8n could not start, while another call was under way', () => {
+	// n8n saves each call's static data after the call: a call that ends first must not save the
+	// key of one still under way, whose run may yet fail (n8n then answers 5xx and saves nothing).
+	async function failedBesideAnother(restartBetween: boolean) {
+		const control = runStarts();
+		const trigger = await manualTrigger(control.startsRun);
+		const [failing, neighbour] = [signedDelivery(), signedDelivery()];
+
+		const failingCall = control.hold();
+		const first = trigger.post(failing.body, failing.headers());
+		await failingCall.reached;
+		expect(await trigger.post(neighbour.body, neighbour.headers())).toMatchObject({
+			status: 200,
+		});
+		failingCall.decide(false);
+		expect(await first).toMatchObject({ status: 500 });
+		if (restartBetween) await trigger.restart();
+
+		const nextAttempt = await trigger.post(failing.body, failing.headers());
+		return { trigger, nextAttempt };
+	}
+
+	it("the platform's next attempt starts its run", async () => {
+		const { trigger, nextAttempt } = await failedBesideAnother(false);
+
+		expect(nextAttempt).toMatchObject({ status: 200 });
+		expect(trigger.runs).toHaveLength(2);
+	});
+
+	it("the platform's next attempt starts its run after a restart too", async () => {
+		const { trigger, nextAttempt } = await failedBesideAnother(true);
+
+		expect(nextAttempt).toMatchObject({ status: 200 });
+		expect(trigger.runs).toHaveLength(2);
+	});
+
+	it('a delivery answered while another call was under way is refused after a restart, whichever call n8n saved last', async () => {
+		const control = runStarts();
+		const trigger = await manualTrigger(control.startsRun);
+		const [answered, neighbour] = [signedDelivery(), signedDelivery()];
+
+		const answeredCall = control.hold();
+		const neighbourCall = control.hold();
+		const first = trigger.post(answered.body, answered.headers());
+		await answeredCall.reached;
+		const second = trigger.post(neighbour.body, neighbour.headers());
+		await neighbourCall.reached;
+		answeredCall.decide(true);
+		expect(await first).toMatchObject({ status: 200 });
+		// the neighbour's state was written before the first call was answered; n8n saves it last
+		neighbourCall.decide(true);
+		expect(await second).toMatchObject({ status: 200 });
+
+		await trigger.restart();
+		const copy = await trigger.post(answered.body, answered.headers());
+
+		expect(copy).toMatchObject({ status: 401, body: { error: 'replayed delivery' } });
+		expect(trigger.runs).toHaveLength(2);
 	});
 });
 

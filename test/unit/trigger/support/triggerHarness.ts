@@ -104,7 +104,7 @@ export interface HarnessOptions {
 	 * Whether n8n manages to start the run webhook() asked for; when not (its database or queue
 	 * unavailable), it answers 500, as n8n's "There was a problem executing the workflow". Default yes.
 	 */
-	startsRun?: () => boolean;
+	startsRun?: () => boolean | Promise<boolean>;
 }
 
 type ExpressLikeResponse = ServerResponse & {
@@ -266,7 +266,7 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 			const result = await nodeTypes.trigger.webhook!.call(context);
 			// n8n could not start the run (its database or Redis unavailable): it answers 500 and
 			// saves nothing of the call's static data.
-			if (result.workflowData && options.startsRun?.() === false) {
+			if (result.workflowData && (await options.startsRun?.()) === false) {
 				res.status(500).json({ message: 'There was a problem executing the workflow' });
 				return;
 			}
