@@ -215,28 +215,45 @@ export function workflowExecutions(stack: QueueStack, workflowId: string): Execu
 }
 
 /**
+ * An execution n8n recorded and never started: a webhook processor stopped between writing the
+ * execution and handing it to Redis leaves one behind (status `new` for good); the platform, not
+ * answered 2xx, sends the delivery again, and that copy runs.
+ */
+export function neverStarted(row: ExecutionRow): boolean {
+	return row.status === 'new' && row.startedAt === null;
+}
+
+/**
  * Waits until the workflow has at least `count` executions and none unfinished, and the count held
- * still for `quietMs` (a late delivery would still add one); returns them.
+ * still for `quietMs` (a late delivery would still add one); returns them. With `strandedAfterMs`,
+ * executions that never started are let be once nothing changed for that long (see `neverStarted`).
  */
 export async function waitForSettled(
 	stack: QueueStack,
 	workflowId: string,
 	count: number,
-	options: { timeoutMs?: number; quietMs?: number } = {},
+	options: { timeoutMs?: number; quietMs?: number; strandedAfterMs?: number } = {},
 ): Promise<ExecutionRow[]> {
 	const deadline = Date.now() + (options.timeoutMs ?? 300_000);
 	const quietMs = options.quietMs ?? 3_000;
 	let rows: ExecutionRow[] = [];
 	let stableSince = Date.now();
-	let last = -1;
+	let last = '';
 	while (Date.now() < deadline) {
 		rows = workflowExecutions(stack, workflowId);
-		if (rows.length !== last) {
-			last = rows.length;
+		const seen = rows.map((r) => `${r.id}:${r.status}`).join(',');
+		if (seen !== last) {
+			last = seen;
 			stableSince = Date.now();
 		}
-		const settled = rows.length >= count && !rows.some((r) => UNFINISHED.includes(r.status));
-		if (settled && Date.now() - stableSince >= quietMs) return rows;
+		const quietFor = Date.now() - stableSince;
+		const unfinished = rows.filter((r) => UNFINISHED.includes(r.status));
+		const stranded =
+			options.strandedAfterMs !== undefined &&
+			quietFor >= options.strandedAfterMs &&
+			unfinished.every(neverStarted);
+		const settled = rows.length >= count && (unfinished.length === 0 || stranded);
+		if (settled && quietFor >= quietMs) return rows;
 		await sleep(500);
 	}
 	const unfinished = rows.filter((r) => UNFINISHED.includes(r.status)).length;
@@ -253,10 +270,12 @@ export function runsPerDelivery(
 	stack: QueueStack,
 	workflowId: string,
 	known: Iterable<string>,
+	options: { startedOnly?: boolean } = {},
 ): Map<string, string[]> {
 	const runs = new Map<string, string[]>([...known].map((id) => [id, []]));
 	const rows = stack.sql<{ id: string; data: string }>(
-		'SELECT e.id::text AS id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1',
+		'SELECT e.id::text AS id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1' +
+			(options.startedOnly ? ' AND e."startedAt" IS NOT NULL' : ''),
 		[workflowId],
 	);
 	const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
