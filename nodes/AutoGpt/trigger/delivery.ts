@@ -125,8 +125,9 @@ function settleOnAnswer(
 	const settle = () => {
 		if (settled) return;
 		settled = true;
-		if (!response.writableFinished) abandonAccepted(replayKey);
-		else
+		if (!response.writableFinished) {
+			abandonAccepted(replayKey, () => (response.writableEnded ? response.statusCode : undefined));
+		} else
 			settleAccepted(trigger, replayKey, response.statusCode >= 200 && response.statusCode < 300);
 	};
 	response.once('finish', settle);

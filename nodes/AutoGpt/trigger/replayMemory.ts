@@ -44,6 +44,9 @@ const everyTrigger = new ReplayGuard(MAX_IN_PROCESS);
 /** What each trigger saved or accepted, to write back whole (two calls may have loaded one copy). */
 const savedByTrigger = new Map<string, ReplayGuard>();
 let longestToleranceMs = DEFAULT_TOLERANCE_SECONDS * 1000;
+/** Calls whose connection closed before n8n answered: how n8n has answered since, if it has. */
+const abandoned = new Map<string, () => number | undefined>();
+const MAX_ABANDONED = 10_000;
 /** Keys accepted by calls n8n has not answered yet: the call's trigger, state and saved expiry. */
 const unanswered = new Map<
 	string,
@@ -92,6 +95,7 @@ export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
 			const saved = load(trigger, nowMs);
 			const rememberUntilMs =
 				lastCopyAtMs + Math.max(0, longestToleranceMs - trigger.toleranceSeconds * 1000);
+			resolveAbandoned(trigger, key);
 			if (everyTrigger.isReplay(key, nowMs, rememberUntilMs)) return true;
 			saved.remember(key, rememberUntilMs, nowMs);
 			const untilSeconds = Math.ceil(rememberUntilMs / 1000);
@@ -107,6 +111,13 @@ export function replayMemoryFor(trigger: TriggerScope): ReplayMemory {
 	};
 }
 
+function forgetKey(trigger: TriggerScope, key: string): void {
+	everyTrigger.forget(key);
+	savedByTrigger.get(trigger.id)?.forget(key);
+	const state = trigger.state[SAVED_FIELD];
+	if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
+}
+
 /**
  * How n8n answered the call that accepted `key`. Not 2xx: its run did not start, and n8n saved
  * nothing of the call, so the delivery is forgotten and the platform's next attempt passes. 2xx:
@@ -116,10 +127,7 @@ export function settleAccepted(trigger: TriggerScope, key: string, answered2xx: 
 	const accepted = unanswered.get(key);
 	unanswered.delete(key);
 	if (!answered2xx) {
-		everyTrigger.forget(key);
-		savedByTrigger.get(trigger.id)?.forget(key);
-		const state = trigger.state[SAVED_FIELD];
-		if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
+		forgetKey(trigger, key);
 		return;
 	}
 	if (!accepted) return;
@@ -131,9 +139,31 @@ export function settleAccepted(trigger: TriggerScope, key: string, answered2xx: 
 	}
 }
 
-/** The call that accepted `key` ended without an answer (its connection closed first). */
-export function abandonAccepted(key: string): void {
-	// n8n saved the key with the call's state if it started the run; it stays remembered here,
-	// since a run that may have started must not start twice.
+/**
+ * The call that accepted `key` lost its connection before n8n answered (the platform gave up
+ * waiting). Whether n8n started the run is known only once n8n answers that call, which it may do
+ * later or never (its queue unavailable): `answer` reads the status n8n has set by now, if any.
+ * The key stays remembered; a copy that arrives is a replay only if n8n has answered 2xx by then.
+ */
+export function abandonAccepted(key: string, answer: () => number | undefined): void {
 	unanswered.delete(key);
+	if (abandoned.size >= MAX_ABANDONED) {
+		const oldest = abandoned.keys().next().value;
+		if (oldest !== undefined) abandoned.delete(oldest);
+	}
+	abandoned.set(key, answer);
+}
+
+/** Before a copy of `key` is checked: forgets it if n8n has not answered its call 2xx by now. */
+function resolveAbandoned(trigger: TriggerScope, key: string): void {
+	const answer = abandoned.get(key);
+	if (!answer) return;
+	const status = answer();
+	if (status !== undefined && status >= 200 && status <= 299) {
+		abandoned.delete(key);
+		return;
+	}
+	// n8n has not queued the run it was handed (no answer, or not 2xx): the copy takes its place.
+	abandoned.delete(key);
+	forgetKey(trigger, key);
 }

@@ -8,7 +8,12 @@ import { nestedDelivery } from '../../helpers/nestedDelivery';
 import { oauthCredentials, TestCredentialsHelper } from '../../helpers/workflow';
 import { canonicalJson, signatureHeader, wireJson } from '../../sandbox/canonical';
 import { pythonIsoformat } from '../../sandbox/clock';
-import { restartN8n, startTriggerHarness, type TriggerHarness } from './support/triggerHarness';
+import {
+	restartN8n,
+	sendThenGiveUp,
+	startTriggerHarness,
+	type TriggerHarness,
+} from './support/triggerHarness';
 
 // a restart loads the node's modules again, which takes seconds on a busy machine
 jest.setTimeout(120_000);
@@ -217,6 +222,36 @@ describe('a delivery whose run n8n could not start, while another call was under
 
 		expect(copy).toMatchObject({ status: 401, body: { error: 'replayed delivery' } });
 		expect(trigger.runs).toHaveLength(2);
+	});
+});
+
+describe('a delivery whose sender gave up before n8n answered', () => {
+	it("n8n never queued its run: the platform's next attempt starts it", async () => {
+		const control = runStarts();
+		const trigger = await manualTrigger(control.startsRun);
+		const delivery = signedDelivery();
+		// n8n holds the call and never answers it (its queue unavailable)
+		await sendThenGiveUp(trigger, delivery.body, delivery.headers(), control.hold().reached);
+
+		const nextAttempt = await trigger.post(delivery.body, delivery.headers());
+
+		expect(nextAttempt).toMatchObject({ status: 200 });
+		expect(trigger.runs).toHaveLength(1);
+	});
+
+	it('n8n answered 2xx after the sender gave up: a copy is a replay', async () => {
+		const control = runStarts();
+		const trigger = await manualTrigger(control.startsRun);
+		const delivery = signedDelivery();
+		const held = control.hold();
+		const call = await sendThenGiveUp(trigger, delivery.body, delivery.headers(), held.reached);
+		held.decide(true);
+		await call.done;
+
+		const copy = await trigger.post(delivery.body, delivery.headers());
+
+		expect(copy).toMatchObject({ status: 401, body: { error: 'replayed delivery' } });
+		expect(trigger.runs).toHaveLength(1);
 	});
 });
 

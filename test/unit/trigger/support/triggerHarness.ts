@@ -8,7 +8,13 @@
 // n8n process would, keeping only the saved static data.
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	request as httpRequest,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
@@ -68,6 +74,10 @@ export interface TriggerCall {
 	started?: IDataObject[];
 	/** webhook() threw (n8n would answer 500 and log it). */
 	threw?: string;
+	/** Settles when the call's connection has closed (answered, or dropped by the sender). */
+	closed?: Promise<void>;
+	/** Settles when n8n's handling of the call is over, answer written (or not) included. */
+	done?: Promise<void>;
 }
 
 export interface TriggerHarness {
@@ -250,7 +260,23 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 		} catch {
 			req.body = {};
 		}
+		call.closed = new Promise((resolve) => response.once('close', () => resolve()));
+		let handled!: () => void;
+		call.done = new Promise((resolve) => (handled = resolve));
 		calls.push(call);
+		try {
+			await runWebhook(call, req, res, response);
+		} finally {
+			handled();
+		}
+	}
+
+	async function runWebhook(
+		call: TriggerCall,
+		req: IncomingMessage,
+		res: ExpressLikeResponse,
+		response: ServerResponse,
+	): Promise<void> {
 		const workflow = loadWorkflow();
 		const data = additionalData({ httpRequest: req as never, httpResponse: res as never });
 		const context = new WebhookContext(
@@ -338,4 +364,27 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 export async function restartN8n(harnesses: TriggerHarness[]): Promise<void> {
 	const trigger = freshTrigger();
 	for (const harness of harnesses) await harness.startWith(trigger);
+}
+
+/**
+ * Posts to the trigger and drops the connection once `reached` settles (n8n holds the call), as
+ * the platform does when n8n does not answer in time; returns the call once n8n saw it closed.
+ */
+export async function sendThenGiveUp(
+	harness: TriggerHarness,
+	body: string,
+	headers: Record<string, string>,
+	reached: Promise<void>,
+): Promise<TriggerCall> {
+	const request = httpRequest(harness.webhookUrl, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+	});
+	request.on('error', () => undefined);
+	request.end(body);
+	await reached;
+	const call = harness.calls[harness.calls.length - 1];
+	request.destroy();
+	await call.closed;
+	return call;
 }
