@@ -30,12 +30,28 @@ import {
 	isExpression,
 	NodeConnectionTypes,
 	NodeHelpers,
+	setSafeRegexEngine,
 	Workflow,
 } from 'n8n-workflow';
 
 import { AutoGptApi } from '../../credentials/AutoGptApi.credentials';
 import { AutoGptOAuth2Api } from '../../credentials/AutoGptOAuth2Api.credentials';
 import { AutoGpt } from '../../nodes/AutoGpt/AutoGpt.node';
+
+// n8n-workflow runs each regular expression of its parameter checks in a vm with a 250 ms
+// wall-clock limit. On a 2-core machine busy with other work that limit fired on the agent ID's
+// plain pattern ("Regular expression execution timed out", before the node ran). These tests check
+// the node, not that guard, so the patterns run natively here, as n8n-workflow does outside Node.
+setSafeRegexEngine({
+	exec: (pattern, input, flags) => new RegExp(pattern, flags).exec(input),
+	test: (pattern, input, flags) => new RegExp(pattern, flags).test(input),
+	replace: (pattern, input, flags, replacement) =>
+		input.replace(new RegExp(pattern, flags), replacement),
+	matchAll: (pattern, input, flags = '') => [
+		...input.matchAll(new RegExp(pattern, flags.includes('g') ? flags : `${flags}g`)),
+	],
+	split: (pattern, input, flags) => input.split(new RegExp(pattern, flags)),
+});
 
 /** Emits the items given in its `items` parameter: the start of every test workflow. */
 class TestItems implements INodeType {

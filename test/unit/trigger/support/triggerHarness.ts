@@ -8,13 +8,7 @@
 // n8n process would, keeping only the saved static data.
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { randomUUID } from 'node:crypto';
-import {
-	createServer,
-	request as httpRequest,
-	type IncomingMessage,
-	type Server,
-	type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
@@ -376,15 +370,18 @@ export async function sendThenGiveUp(
 	headers: Record<string, string>,
 	reached: Promise<void>,
 ): Promise<TriggerCall> {
-	const request = httpRequest(harness.webhookUrl, {
+	// fetch, not node:http: a unit test file before this one in the same jest worker may have left
+	// nock's interception of node:http in place
+	const sender = new AbortController();
+	const sent = fetch(harness.webhookUrl, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...headers },
-	});
-	request.on('error', () => undefined);
-	request.end(body);
+		body,
+		signal: sender.signal,
+	}).catch(() => undefined);
 	await reached;
 	const call = harness.calls[harness.calls.length - 1];
-	request.destroy();
-	await call.closed;
+	sender.abort();
+	await Promise.all([sent, call.closed]);
 	return call;
 }
