@@ -8,12 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ALL_EVENTS, type Registration } from './description';
-import {
-	abandonAccepted,
-	replayMemoryFor,
-	settleAccepted,
-	type TriggerScope,
-} from './replayMemory';
+import { callEnded, replayMemoryFor, type TriggerScope } from './replayMemory';
 import type { SubscriptionState } from './subscription';
 import { LIFTED_DATA_FIELDS, type Delivery } from './verification/payload';
 import { DEFAULT_TOLERANCE_SECONDS } from './verification/timestampWindow';
@@ -102,34 +97,27 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return { noWebhookResponse: true };
 	}
 
+	// n8n starts the run after this returns, then answers the platform. When it cannot (its
+	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
+	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
+	// the delivery is lost. So the replay memory hears how the call was answered once it has ended
+	// (the connection closes after the answer, or before it when the platform gives up waiting);
+	// an ignored delivery is answered here, 200, and stays remembered.
+	const { replayKey } = verdict;
+	response.once('close', () =>
+		callEnded(
+			trigger,
+			replayKey,
+			() => (response.writableEnded ? response.statusCode : undefined),
+			Date.now(),
+		),
+	);
+
 	const ignored = ignoreReason(this, verdict.delivery);
 	if (ignored) {
 		response.status(200).json({ received: true, ignored });
 		return { noWebhookResponse: true };
 	}
 
-	// n8n starts the run after this returns, then answers the platform. When it cannot (its
-	// database or, in queue mode, Redis unavailable, a webhook process shutting down) it answers
-	// 5xx, and the platform sends the delivery again: that copy must not be refused as a replay, or
-	// the delivery is lost. So a delivery stays remembered only once n8n answered it 2xx.
-	settleOnAnswer(response, trigger, verdict.replayKey);
 	return { workflowData: [this.helpers.returnJsonArray([deliveryItem(verdict.delivery)])] };
-}
-
-function settleOnAnswer(
-	response: ReturnType<IWebhookFunctions['getResponseObject']>,
-	trigger: TriggerScope,
-	replayKey: string,
-): void {
-	let settled = false;
-	const settle = () => {
-		if (settled) return;
-		settled = true;
-		if (!response.writableFinished) {
-			abandonAccepted(replayKey, () => (response.writableEnded ? response.statusCode : undefined));
-		} else
-			settleAccepted(trigger, replayKey, response.statusCode >= 200 && response.statusCode < 300);
-	};
-	response.once('finish', settle);
-	response.once('close', settle);
 }

@@ -44,9 +44,14 @@ const everyTrigger = new ReplayGuard(MAX_IN_PROCESS);
 /** What each trigger saved or accepted, to write back whole (two calls may have loaded one copy). */
 const savedByTrigger = new Map<string, ReplayGuard>();
 let longestToleranceMs = DEFAULT_TOLERANCE_SECONDS * 1000;
-/** Calls whose connection closed before n8n answered: how n8n has answered since, if it has. */
-const abandoned = new Map<string, () => number | undefined>();
-const MAX_ABANDONED = 10_000;
+/** n8n's answer to a call: its HTTP status once n8n has written it, undefined while it has not. */
+export type AnswerOf = () => number | undefined;
+/**
+ * Calls whose connection closed before n8n answered, by key: n8n's answer, read when a copy comes,
+ * until the key's expiry. Each holds n8n's response object, so they are few and leave in time.
+ */
+const abandoned = new Map<string, { answer: AnswerOf; untilMs: number }>();
+const MAX_ABANDONED = 1_000;
 /** Keys accepted by calls n8n has not answered yet: the call's trigger, state and saved expiry. */
 const unanswered = new Map<
 	string,
@@ -118,19 +123,42 @@ function forgetKey(trigger: TriggerScope, key: string): void {
 	if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
 }
 
+function startedRun(status: number | undefined): boolean {
+	return status !== undefined && status >= 200 && status <= 299;
+}
+
 /**
- * How n8n answered the call that accepted `key`. Not 2xx: its run did not start, and n8n saved
- * nothing of the call, so the delivery is forgotten and the platform's next attempt passes. 2xx:
- * the key joins the state of the calls still under way, so whichever of them n8n saves last keeps it.
+ * The call that accepted `key` has ended: its connection closed, after n8n's answer or before it.
+ * - Answered, not 2xx: n8n did not start the run and saved nothing of the call; the delivery is
+ *   forgotten, so the platform's next attempt passes.
+ * - Answered 2xx: the key joins the state of the calls still under way, so whichever of them n8n
+ *   saves last keeps it.
+ * - Not answered (the platform gave up waiting): whether n8n starts the run is known only once it
+ *   answers, which it may do later or never (its queue unavailable). The key stays remembered, and
+ *   a copy is a replay only if n8n has answered 2xx by the time the copy arrives.
  */
-export function settleAccepted(trigger: TriggerScope, key: string, answered2xx: boolean): void {
+export function callEnded(
+	trigger: TriggerScope,
+	key: string,
+	answer: AnswerOf,
+	nowMs: number,
+): void {
 	const accepted = unanswered.get(key);
 	unanswered.delete(key);
-	if (!answered2xx) {
+	if (!accepted) return;
+	const status = answer();
+	if (status === undefined) {
+		for (const [oldKey, entry] of abandoned) {
+			if (entry.untilMs >= nowMs && abandoned.size < MAX_ABANDONED) break;
+			abandoned.delete(oldKey);
+		}
+		abandoned.set(key, { answer, untilMs: accepted.untilSeconds * 1000 });
+		return;
+	}
+	if (!startedRun(status)) {
 		forgetKey(trigger, key);
 		return;
 	}
-	if (!accepted) return;
 	for (const other of unanswered.values()) {
 		const state = other.state[SAVED_FIELD];
 		if (other.triggerId === trigger.id && typeof state === 'object' && state !== null) {
@@ -139,31 +167,11 @@ export function settleAccepted(trigger: TriggerScope, key: string, answered2xx: 
 	}
 }
 
-/**
- * The call that accepted `key` lost its connection before n8n answered (the platform gave up
- * waiting). Whether n8n started the run is known only once n8n answers that call, which it may do
- * later or never (its queue unavailable): `answer` reads the status n8n has set by now, if any.
- * The key stays remembered; a copy that arrives is a replay only if n8n has answered 2xx by then.
- */
-export function abandonAccepted(key: string, answer: () => number | undefined): void {
-	unanswered.delete(key);
-	if (abandoned.size >= MAX_ABANDONED) {
-		const oldest = abandoned.keys().next().value;
-		if (oldest !== undefined) abandoned.delete(oldest);
-	}
-	abandoned.set(key, answer);
-}
-
 /** Before a copy of `key` is checked: forgets it if n8n has not answered its call 2xx by now. */
 function resolveAbandoned(trigger: TriggerScope, key: string): void {
-	const answer = abandoned.get(key);
-	if (!answer) return;
-	const status = answer();
-	if (status !== undefined && status >= 200 && status <= 299) {
-		abandoned.delete(key);
-		return;
-	}
-	// n8n has not queued the run it was handed (no answer, or not 2xx): the copy takes its place.
+	const entry = abandoned.get(key);
+	if (!entry) return;
 	abandoned.delete(key);
-	forgetKey(trigger, key);
+	// n8n has not queued the run it was handed (no answer, or not 2xx): the copy takes its place.
+	if (!startedRun(entry.answer())) forgetKey(trigger, key);
 }

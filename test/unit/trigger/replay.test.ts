@@ -124,6 +124,32 @@ describe('replays after n8n restarts', () => {
 		expect(second.runs).toHaveLength(0);
 	});
 
+	it('a delivery the trigger ignored (event not chosen) is still a replay after a restart', async () => {
+		const trigger = await manualTrigger();
+		trigger.setParameters({
+			authentication: 'oAuth2',
+			registration: 'manual',
+			events: ['execution.failed'],
+		});
+		const ignored = signedDelivery();
+		const failed = signedDelivery({
+			event: 'execution.failed',
+			timestamp: pythonIsoformat(Date.now()),
+			data: { execution_id: randomUUID(), agent_id: 'agent-1', status: 'failed', error: 'boom' },
+		});
+		expect(await trigger.post(ignored.body, ignored.headers())).toMatchObject({
+			status: 200,
+			body: { ignored: 'event not subscribed' },
+		});
+		// a later call's saved state replaces the earlier one's
+		expect(await trigger.post(failed.body, failed.headers())).toMatchObject({ status: 200 });
+
+		await trigger.restart();
+		const copy = await trigger.post(ignored.body, ignored.headers());
+
+		expect(copy).toMatchObject({ status: 401, body: { error: 'replayed delivery' } });
+	});
+
 	it('a refused delivery leaves the static data as it was (n8n writes nothing for it)', async () => {
 		const trigger = await manualTrigger();
 		const delivery = signedDelivery();
