@@ -11,6 +11,10 @@ let killed;
 const activeMutant = () => process.env[ACTIVE_MUTANT];
 
 module.exports = {
+	/** Whether Stryker has a mutant active (not the initial run). */
+	mutantActive() {
+		return activeMutant() !== undefined;
+	},
 	/** A test or hook failed: the active mutant is killed. */
 	failed() {
 		if (activeMutant() !== undefined) killed = activeMutant();

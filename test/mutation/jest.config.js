@@ -17,7 +17,8 @@ module.exports = {
 	testRunner: path.join(__dirname, 'jest-circus-fail-fast.js'),
 	testSequencer: path.join(__dirname, 'sequencer.js'),
 	transform: unit.transform,
-	testTimeout: integration.testTimeout,
+	// jest's limit for the initial run on a busy machine; a mutant that hangs meets Stryker's timeoutMS.
+	testTimeout: base.testTimeout,
 	testMatch: [...unit.testMatch, '<rootDir>/test/integration/**/*.test.ts'],
 	moduleNameMapper: {
 		'^n8n-core$': '<rootDir>/test/mutation/shared/n8n-core.js',
