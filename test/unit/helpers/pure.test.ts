@@ -42,6 +42,8 @@ describe('agent IDs', () => {
 		['https://platform.agpt.co/build?flowID=abc%2F..%2Fcancel', /no flowID/],
 		['https://platform.agpt.co/build?flowID=', /no flowID/],
 		['http://[bad', /not a valid URL/],
+		// a URL only when it starts the value: text with a link in it is judged as an ID
+		['see https://platform.agpt.co/build?flowID=abc-123', /not an agent ID/],
 	])('%s is refused', (value, reason) => {
 		const result = parseAgentId(value);
 		expect(result.ok).toBe(false);

@@ -245,6 +245,42 @@ describe('Grant', () => {
 		expect(result.items[0].json).toEqual(detail);
 	});
 
+	test('a grant ID typed with spaces around it is trimmed', async () => {
+		const detail = {
+			...grant('g-1', 'google'),
+			credential_id: 'c-1',
+			updated_at: null,
+			revoked_at: null,
+		};
+		nock(API).get('/grants/g-1').reply(200, detail);
+		const result = await runAutoGpt({
+			credentials: oauth(),
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'get',
+				grantId: { __rl: true, mode: 'id', value: '  g-1 ' },
+			},
+		});
+		expect(result.items[0].json).toEqual(detail);
+	});
+
+	test('an empty grant is refused before any request, naming the item', async () => {
+		const result = await runAutoGpt({
+			credentials: oauth(),
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'get',
+				grantId: { __rl: true, mode: 'id', value: ' ' },
+			},
+		});
+		expect(result.error?.message).toBe(
+			'Grant is empty: choose a grant from the list or enter its ID (from Grant → Get Many)',
+		);
+		expect(result.error?.context?.itemIndex).toBe(0);
+	});
+
 	test('Delete Credential', async () => {
 		nock(API)
 			.delete('/grants/g-1/credential')
