@@ -14,8 +14,8 @@ const { createEmptyTestResult } = require('@jest/test-result');
 const circus = require('jest-circus/runner');
 
 const failFast = require('./failFast');
+const { NAMES_FILE } = require('./testNames');
 
-const NAMES_FILE = '.stryker-test-names.json';
 let names;
 
 const namesFile = (config) => path.join(config.rootDir, NAMES_FILE);

@@ -6,7 +6,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
 	mutate: ['nodes/**/*.ts', 'credentials/**/*.ts'],
-	testRunner: 'jest',
+	testRunner: 'jest-by-file',
 	jest: {
 		projectType: 'custom',
 		configFile: 'test/mutation/jest.config.js',
@@ -18,7 +18,7 @@ export default {
 	checkers: ['typescript'],
 	tsconfigFile: 'tsconfig.json',
 	typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-	plugins: ['@stryker-mutator/*', './test/mutation/uiCopy.mjs'],
+	plugins: ['@stryker-mutator/*', './test/mutation/uiCopy.mjs', './test/mutation/byFileRunner.mjs'],
 	ignorers: ['ui-copy'],
 	incremental: true,
 	incrementalFile: 'reports/mutation/stryker-incremental.json',
