@@ -278,6 +278,9 @@ describe('Grant', () => {
 		expect(result.error?.message).toBe(
 			'Grant is empty: choose a grant from the list or enter its ID (from Grant → Get Many)',
 		);
+		expect(result.error?.description).toBe(
+			'Choose a grant from the list or enter its ID (from Grant → Get Many).',
+		);
 		expect(result.error?.context?.itemIndex).toBe(0);
 	});
 
