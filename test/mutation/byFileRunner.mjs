@@ -35,6 +35,14 @@ function byFileRunnerFactory(injector) {
 
 	const mutantRun = runner.mutantRun.bind(runner);
 	runner.mutantRun = async (options) => {
+		// A mutant that runs when its module loads as well as inside some tests ("hybrid": a
+		// module-level pattern or schema that a test loads afresh, to restart n8n say). With
+		// ignoreStatic on, Stryker hands over only those tests, and the test files that load the
+		// module at their start would never see it (13 survivors of the verification modules did
+		// so). It runs with every test file that imports the module, as Stryker's own runner would
+		// for a static mutant; Stryker asks to reload the environment only for these.
+		if (options.reloadEnvironment && options.testFilter)
+			return await mutantRun({ ...options, testFilter: undefined });
 		filesByName ??= readFilesByName(process.cwd());
 		const files = options.testFilter?.map((name) => filesByName?.get(name));
 		testFiles = files?.every(Boolean) ? [...new Set(files.flat())] : undefined;

@@ -18,6 +18,14 @@ describe('ReplayGuard', () => {
 		expect(guard.isReplay('a', 6000, 9000)).toBe(true);
 	});
 
+	it('a key is still remembered at its expiry when an earlier key is swept then', () => {
+		const guard = new ReplayGuard();
+		guard.isReplay('early', 0, 1000);
+		guard.isReplay('late', 0, 2000);
+		// at 2000 'early' has expired and is swept; 'late' is remembered through 2000, inclusive
+		expect(guard.isReplay('late', 2000, 9000)).toBe(true);
+	});
+
 	it('holds no expired entry: memory is bounded by the window', () => {
 		const guard = new ReplayGuard();
 		for (let index = 0; index < 1000; index++) guard.isReplay(`k${index}`, index, index + 100);
