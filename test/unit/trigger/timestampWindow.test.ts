@@ -24,6 +24,10 @@ describe('parseIsoTimestamp', () => {
 		['2026-12-31T20:59:59-03:00', Date.UTC(2026, 11, 31, 23, 59, 59)],
 		['2026-10-31T23:45:00+00:00', Date.UTC(2026, 9, 31, 23, 45, 0)],
 		['2026-01-09T09:09:09+00:00', Date.UTC(2026, 0, 9, 9, 9, 9)],
+		// Python writes an offset's seconds, and their fraction, when the zone has them
+		['2026-11-22T20:00:15+00:00:15', at],
+		['2026-11-22T20:00:15.5+00:00:15.500000', at],
+		['2026-11-22T18:59:45-01:00:15', at],
 	])('%s', (text, expected) => {
 		expect(parseIsoTimestamp(text)).toBeCloseTo(expected, 6);
 	});
@@ -47,6 +51,10 @@ describe('parseIsoTimestamp', () => {
 		'2026-00-10T23:00:00Z',
 		'2026-12-00T23:00:00Z',
 		'2026-12-31T23:59:59+23:60',
+		'on 2026-11-22T20:00:00Z',
+		'2026-11-22T20:00:00+00:00:1',
+		'2026-11-22T20:00:00+00:00:15.',
+		'2026-11-22T20:00:00+00:00:15.1234567',
 	])('rejects %j', (text) => {
 		const parsed = parseIsoTimestamp(text);
 		expect(parsed === undefined || Number.isNaN(parsed)).toBe(true);
