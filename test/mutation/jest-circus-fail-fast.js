@@ -69,25 +69,13 @@ function notLoaded(testPath, why) {
 	};
 }
 
-module.exports = async (
-	globalConfig,
-	config,
-	environment,
-	runtime,
-	testPath,
-	sendMessageToJest,
-) => {
+// jest's test runner arguments: globalConfig, config, environment, runtime, testPath, sendMessageToJest.
+module.exports = async (...args) => {
+	const [globalConfig, config, , , testPath] = args;
 	if (failFast.isKilled()) return notLoaded(testPath, 'the mutant is killed');
 	if (failFast.mutantActive() && holdsNoneOf(globalConfig, config, testPath))
 		return notLoaded(testPath, 'no test covers the mutant');
-	const result = await circus(
-		globalConfig,
-		config,
-		environment,
-		runtime,
-		testPath,
-		sendMessageToJest,
-	);
+	const result = await circus(...args);
 	if (!failFast.mutantActive() && !globalConfig.testNamePattern)
 		recordNames(config, testPath, result);
 	return result;

@@ -225,7 +225,8 @@ describe('Grant', () => {
 		);
 	});
 
-	test('Get one grant', async () => {
+	// a grant ID typed with spaces around it is trimmed
+	test.each(['g-1', '  g-1 '])('Get one grant: %j', async (value) => {
 		const detail = {
 			...grant('g-1', 'google'),
 			credential_id: 'c-1',
@@ -239,27 +240,7 @@ describe('Grant', () => {
 				authentication: 'oAuth2',
 				resource: 'grant',
 				operation: 'get',
-				grantId: { __rl: true, mode: 'id', value: 'g-1' },
-			},
-		});
-		expect(result.items[0].json).toEqual(detail);
-	});
-
-	test('a grant ID typed with spaces around it is trimmed', async () => {
-		const detail = {
-			...grant('g-1', 'google'),
-			credential_id: 'c-1',
-			updated_at: null,
-			revoked_at: null,
-		};
-		nock(API).get('/grants/g-1').reply(200, detail);
-		const result = await runAutoGpt({
-			credentials: oauth(),
-			parameters: {
-				authentication: 'oAuth2',
-				resource: 'grant',
-				operation: 'get',
-				grantId: { __rl: true, mode: 'id', value: '  g-1 ' },
+				grantId: { __rl: true, mode: 'id', value },
 			},
 		});
 		expect(result.items[0].json).toEqual(detail);
