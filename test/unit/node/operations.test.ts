@@ -225,6 +225,18 @@ describe('Grant', () => {
 		);
 	});
 
+	/** A grant operation on the grant typed by ID. */
+	const runGrant = (operation: string, value: string) =>
+		runAutoGpt({
+			credentials: oauth(),
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation,
+				grantId: { __rl: true, mode: 'id', value },
+			},
+		});
+
 	// a grant ID typed with spaces around it is trimmed
 	test.each(['g-1', '  g-1 '])('Get one grant: %j', async (value) => {
 		const detail = {
@@ -234,28 +246,12 @@ describe('Grant', () => {
 			revoked_at: null,
 		};
 		nock(API).get('/grants/g-1').reply(200, detail);
-		const result = await runAutoGpt({
-			credentials: oauth(),
-			parameters: {
-				authentication: 'oAuth2',
-				resource: 'grant',
-				operation: 'get',
-				grantId: { __rl: true, mode: 'id', value },
-			},
-		});
+		const result = await runGrant('get', value);
 		expect(result.items[0].json).toEqual(detail);
 	});
 
 	test('an empty grant is refused before any request, naming the item', async () => {
-		const result = await runAutoGpt({
-			credentials: oauth(),
-			parameters: {
-				authentication: 'oAuth2',
-				resource: 'grant',
-				operation: 'get',
-				grantId: { __rl: true, mode: 'id', value: ' ' },
-			},
-		});
+		const result = await runGrant('get', ' ');
 		expect(result.error?.message).toBe(
 			'Grant is empty: choose a grant from the list or enter its ID (from Grant → Get Many)',
 		);
@@ -287,15 +283,7 @@ describe('Grant', () => {
 		nock(API)
 			.delete('/grants/g-2/credential')
 			.reply(403, { detail: 'Grant does not have DELETE permission' });
-		const result = await runAutoGpt({
-			credentials: oauth(),
-			parameters: {
-				authentication: 'oAuth2',
-				resource: 'grant',
-				operation: 'deleteCredential',
-				grantId: { __rl: true, mode: 'id', value: 'g-2' },
-			},
-		});
+		const result = await runGrant('deleteCredential', 'g-2');
 		expect(result.error?.message).toBe(
 			'Could not delete the credential of grant g-2: AutoGPT answered 403 Forbidden — Grant does not have DELETE permission. The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
 		);
