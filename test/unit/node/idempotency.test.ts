@@ -160,6 +160,38 @@ describe('a platform that echoes keys: an ambiguous failure is sent again under 
 		expect(keys.slice(1)).toEqual([keys[1], keys[1], keys[1]]);
 	});
 
+	test('a 409 without Retry-After is waited out 1 s; one asking for more than a minute is the error', async () => {
+		const { api, credentials } = platform();
+		executes(api, [{ status: 200, echo: true }]);
+		await runAutoGpt({ credentials: credentials(), parameters: startAgent() });
+		const at: number[] = [];
+		const inFlight = (retryAfter?: string) =>
+			nock(api)
+				.post(EXECUTE)
+				.reply(function () {
+					at.push(Date.now());
+					const key = String(this.req.headers['idempotency-key']);
+					const headers: Record<string, string> = { 'Idempotency-Key': key };
+					if (retryAfter) headers['Retry-After'] = retryAfter;
+					return [409, { detail: 'still being handled' }, headers];
+				});
+		inFlight();
+		executes(api, [{ status: 200, echo: true }]);
+		const waited = await runAutoGpt({ credentials: credentials(), parameters: startAgent() });
+		expect(waited.items[0].json.execution_id).toBe('ex-1');
+		// waiting only ever lasts longer than asked: a lower bound cannot race
+		expect(Date.now() - at[0]).toBeGreaterThanOrEqual(990);
+
+		const scope = inFlight('61');
+		executes(api, [{ status: 200, echo: true }]);
+		const refused = await runAutoGpt({ credentials: credentials(), parameters: startAgent() });
+		expect(refused.error?.message).toMatch(
+			/^Could not start agent agent-1: AutoGPT answered 409 Conflict — still being handled\./,
+		);
+		expect(scope.isDone()).toBe(true);
+		expect(nock.pendingMocks()).toHaveLength(1);
+	});
+
 	test('when every try fails the error says at most one run started under the key', async () => {
 		const { api, credentials } = platform();
 		const keys = executes(api, [

@@ -204,6 +204,67 @@ describe('retries', () => {
 	});
 });
 
+describe('retry limits', () => {
+	test('GET gives up after 3 retries of a dropped connection, saying the platform could not be reached', async () => {
+		await withPlatform(['drop'], async (url, requests) => {
+			const helper = new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, url) });
+			const result = await runAutoGpt({ credentials: helper, parameters: getExecution });
+			expect(result.error?.message).toBe(
+				'Could not get execution ex-1: no answer from AutoGPT (the connection was dropped). The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.',
+			);
+			expect(requests).toHaveLength(4);
+		});
+	}, 20_000);
+
+	test('a 429 is waited out 8 times at most, then the item fails with the rate-limit advice', async () => {
+		const scope = nock(API)
+			.get('/executions/ex-1')
+			.times(9)
+			.reply(429, { detail: 'Rate limit exceeded' }, { 'Retry-After': '0' });
+		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
+		expect(result.error?.message).toBe(
+			'Could not get execution ex-1: AutoGPT answered 429 Too Many Requests — Rate limit exceeded. The AutoGPT rate limit was reached. Try again later or spread the work over time.',
+		);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('a 429 without Retry-After is waited out 1 s, then 2 s', async () => {
+		const at: number[] = [];
+		nock(API)
+			.get('/executions/ex-1')
+			.times(2)
+			.reply(() => {
+				at.push(Date.now());
+				return [429, { detail: 'Rate limit exceeded' }];
+			});
+		nock(API)
+			.get('/executions/ex-1')
+			.reply(() => {
+				at.push(Date.now());
+				return [200, { execution_id: 'ex-1', status: 'RUNNING' }];
+			});
+		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
+		expect(result.items[0].json).toEqual({ execution_id: 'ex-1', status: 'running' });
+		// waiting only ever lasts longer than asked: lower bounds cannot race
+		expect(at[1] - at[0]).toBeGreaterThanOrEqual(990);
+		expect(at[2] - at[1]).toBeGreaterThanOrEqual(1990);
+	});
+
+	test('a 409 to a request without an Idempotency-Key is the error, not a wait', async () => {
+		const scope = nock(API)
+			.get('/executions/ex-1')
+			.reply(409, { detail: 'Conflict' })
+			.get('/executions/ex-1')
+			.reply(200, { execution_id: 'ex-1', status: 'RUNNING' });
+		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
+		expect(result.error?.message).toMatch(
+			/^Could not get execution ex-1: AutoGPT answered 409 Conflict — Conflict\./,
+		);
+		expect(result.error?.httpCode).toBe('409');
+		expect(scope.pendingMocks()).toHaveLength(1);
+	});
+});
+
 describe('answers that do not fit', () => {
 	test('an unexpected shape names the field', async () => {
 		nock(API).get('/executions/ex-1').reply(200, { id: 'ex-1', state: 'RUNNING' });
@@ -342,13 +403,35 @@ describe('OAuth2', () => {
 		});
 	});
 
+	test('a DELETE answered 503 is sent again', async () => {
+		const scope = nock(API)
+			.delete('/grants/g-1/credential')
+			.reply(503, { detail: 'busy' })
+			.delete('/grants/g-1/credential')
+			.reply(200, { message: 'deleted' });
+		const result = await runAutoGpt({
+			credentials: oauth(),
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'grant',
+				operation: 'deleteCredential',
+				grantId: { __rl: true, mode: 'id', value: 'g-1' },
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toEqual({ deleted: true, grant_id: 'g-1' });
+		expect(scope.isDone()).toBe(true);
+	});
+
 	test('a revoked refresh token asks the user to reconnect the credential', async () => {
 		nock(API).get('/executions/capabilities').reply(401, { detail: 'Token expired' });
 		nock(PLATFORM)
 			.post('/oauth/token')
 			.reply(400, { error: 'invalid_grant', error_description: 'Refresh token revoked' });
 		const result = await runAutoGpt({ credentials: oauth(), parameters: capabilities });
-		expect(`${result.error?.message} ${result.error?.description}`).toMatch(/reconnect/i);
+		expect(result.error?.message).toBe(
+			'Could not get the capabilities of this connection: the AutoGPT OAuth2 connection is no longer valid. n8n could not renew the access token (the platform refused the refresh token, or the credential was never connected). Open the AutoGPT OAuth2 credential and reconnect it.',
+		);
 		expect(JSON.stringify(result.error)).not.toContain('client-secret-1');
 		expect(JSON.stringify(result.error)).not.toContain('refresh-1');
 	});
