@@ -2,11 +2,16 @@
 // then the figure: the score per area, every surviving mutant in one line each, and a closing line
 //   mutation: score=… killed=… survived=… timeout=… no_coverage=… …
 // Arguments go to `stryker run` (e.g. `-- --mutate nodes/AutoGpt/transport/rateBudget.ts`, `--force`).
+// The incremental file (Stryker's results per mutant, with the tests that covered and killed it) is
+// kept in git, gzipped, as test/mutation/incremental.json.gz: a fresh clone starts from it, so a run
+// tests only the mutants whose code or covering tests changed since; each run writes it back, to be
+// committed with the change that moved it.
 // A tool run from the command line, never inside n8n: n8n's rules for node code are off here.
 /* eslint-disable no-console, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 interface Mutant {
 	mutatorName: string;
@@ -21,6 +26,12 @@ interface Report {
 }
 
 const root = path.resolve(__dirname, '../..');
+const kept = path.join(root, 'test/mutation/incremental.json.gz');
+const incremental = path.join(root, 'reports/mutation/stryker-incremental.json');
+if (!existsSync(incremental) && existsSync(kept)) {
+	mkdirSync(path.dirname(incremental), { recursive: true });
+	writeFileSync(incremental, gunzipSync(readFileSync(kept)));
+}
 const started = Date.now();
 const stryker = spawnSync(
 	process.execPath,
@@ -34,6 +45,7 @@ const stryker = spawnSync(
 );
 if (stryker.status !== 0) process.exit(stryker.status ?? 1);
 const minutes = (Date.now() - started) / 60_000;
+writeFileSync(kept, gzipSync(readFileSync(incremental), { level: 9 }));
 
 const report = JSON.parse(
 	readFileSync(path.join(root, 'reports/mutation/mutation.json'), 'utf8'),

@@ -170,7 +170,6 @@ function apiError(
 ): NodeApiError {
 	const message = withRemedy(text.message, text.description);
 	const response: JsonObject = { message, description: text.description };
-	if (httpCode !== undefined) response.httpCode = String(httpCode);
 	return new NodeApiError(node, response, {
 		message,
 		description: text.description,

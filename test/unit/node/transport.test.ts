@@ -212,6 +212,7 @@ describe('retry limits', () => {
 			expect(result.error?.message).toBe(
 				'Could not get execution ex-1: no answer from AutoGPT (the connection was dropped). The platform could not be reached after several tries. Check the External API URL of the credential and that the platform is up.',
 			);
+			expect(result.error?.httpCode).toBeNull();
 			expect(requests).toHaveLength(4);
 		});
 	}, 20_000);
@@ -401,6 +402,14 @@ describe('OAuth2', () => {
 			access_token: 'new-access',
 			refresh_token: 'refresh-2',
 		});
+	});
+
+	test('a 404 Not Found says the address does not serve the External API, and that OAuth2 cannot reach today’s platform', async () => {
+		nock(API).get('/executions/capabilities').reply(404, { detail: 'Not Found' });
+		const result = await runAutoGpt({ credentials: oauth(), parameters: capabilities });
+		expect(result.error?.description).toBe(
+			"This address does not serve the AutoGPT External API. Check the credential's External API URL. (Today's platform.agpt.co cannot be reached with OAuth2 from n8n: use the AutoGPT API credential with an API key.)",
+		);
 	});
 
 	test('a DELETE answered 503 is sent again', async () => {
