@@ -366,6 +366,8 @@ export async function runAutoGpt(options: {
 	node?: Partial<INode>;
 	/** Cancels the run, as n8n's Stop button does, when this settles. */
 	cancelWhen?: Promise<unknown>;
+	/** Runs of the AutoGPT node earlier in this execution (a loop): this run's `$runIndex`. */
+	earlierRuns?: number;
 }): Promise<RunResult> {
 	const executionId = options.executionId ?? `test-${++executionCount}`;
 	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
@@ -435,7 +437,18 @@ export async function runAutoGpt(options: {
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const runExecutionData: IRunExecutionData = {
 		startData: {},
-		resultData: { runData: {} },
+		resultData: {
+			runData: options.earlierRuns
+				? {
+						AutoGPT: Array.from({ length: options.earlierRuns }, () => ({
+							startTime: 0,
+							executionTime: 0,
+							source: [],
+							data: { main: [[{ json: {} }]] },
+						})),
+					}
+				: {},
+		},
 		executionData: {
 			contextData: {},
 			metadata: {},

@@ -55,11 +55,11 @@ beforeEach(() => {
 afterAll(() => nock.enableNetConnect());
 
 describe('every execute carries a key', () => {
-	test('one per item, the same when n8n runs the same execution again, new for a new execution', async () => {
+	test('one per item, the same when n8n runs the same execution again, new for a new execution and for the node’s next run in a loop', async () => {
 		const { api, credentials } = platform();
 		const keys = executes(
 			api,
-			Array.from({ length: 6 }, () => ({ status: 200, echo: false })),
+			Array.from({ length: 8 }, () => ({ status: 200, echo: false })),
 		);
 		const items = [{ topic: 'a' }, { topic: 'b' }];
 		await runAutoGpt({
@@ -80,7 +80,16 @@ describe('every execute carries a key', () => {
 			inputItems: items,
 			executionId: 'ex-78',
 		});
-		const [first, second, again1, again2, next1, next2] = keys;
+		// the node's second run in the same execution (a loop) starts its own run
+		await runAutoGpt({
+			credentials: credentials(),
+			parameters: startAgent(),
+			inputItems: items,
+			executionId: 'ex-77',
+			earlierRuns: 1,
+		});
+		const [first, second, again1, again2, next1, next2, loop1] = keys;
+		expect(loop1).toMatch(/^n8n-ex-77-1-0-[A-Za-z0-9_-]{32}$/);
 		expect(first).toMatch(/^n8n-ex-77-0-[01]-[A-Za-z0-9_-]{32}$/);
 		expect(new Set([first, second]).size).toBe(2);
 		expect(new Set([again1, again2])).toEqual(new Set([first, second]));
