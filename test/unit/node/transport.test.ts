@@ -266,6 +266,34 @@ describe('retry limits', () => {
 	});
 });
 
+describe('rate budgets', () => {
+	test('a budget spent by one credential does not hold up another credential of the same platform', async () => {
+		const platform = 'https://budgets.test';
+		const api = `${platform}/api/external/v1`;
+		const helper = () =>
+			new TestCredentialsHelper({ autoGptApi: apiKeyCredentials(API_KEY, platform) });
+		const resetInAnHour = String(Math.ceil(Date.now() / 1000) + 3600);
+		nock(api)
+			.get('/executions/ex-1')
+			.reply(
+				200,
+				{ execution_id: 'ex-1', status: 'RUNNING' },
+				{ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': resetInAnHour },
+			)
+			.get('/executions/ex-1')
+			.reply(200, { execution_id: 'ex-1', status: 'COMPLETED' });
+		const spent = await runAutoGpt({ credentials: helper(), parameters: getExecution });
+		expect(spent.items[0].json.status).toBe('running');
+		// Another credential (another account's key) has a budget of its own: no hour-long wait.
+		const other = await runAutoGpt({
+			credentials: helper(),
+			parameters: getExecution,
+			node: { credentials: { autoGptApi: { id: 'cred-2', name: 'Another AutoGPT account' } } },
+		});
+		expect(other.items[0].json.status).toBe('completed');
+	});
+});
+
 describe('answers that do not fit', () => {
 	test('an unexpected shape names the field', async () => {
 		nock(API).get('/executions/ex-1').reply(200, { id: 'ex-1', state: 'RUNNING' });
