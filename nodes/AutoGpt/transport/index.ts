@@ -49,7 +49,7 @@ export interface PlatformRequest {
 	/** Relative to the External API base, e.g. `/executions/abc`. */
 	path: string;
 	/** What the request does, for error messages: `Could not get execution abc`. */
-	action?: string;
+	action: string;
 	body?: IDataObject;
 	itemIndex?: number;
 	/** Safe to send again after a 5xx or a network error. Default: true for GET and DELETE. */
@@ -178,10 +178,6 @@ function apiError(
 	});
 }
 
-function actionOf(request: PlatformRequest): string {
-	return request.action ?? `${request.method} ${request.path} failed`;
-}
-
 async function waitForBudget(budget: RateBudget): Promise<void> {
 	for (;;) {
 		const delay = budget.delayMs(Date.now());
@@ -288,7 +284,7 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 			}
 
 			const text = describeHttpFailure(
-				actionOf(request),
+				request.action,
 				failure as { status: number; body?: unknown },
 			);
 			const hint =
@@ -319,7 +315,7 @@ export async function platformRequest<S extends z.ZodTypeAny>(
 				node,
 				request,
 				{
-					message: `${actionOf(request)}: AutoGPT answered ${answer.statusCode} with an unexpected body (${describeSchemaMismatch(parsed.error)})`,
+					message: `${request.action}: AutoGPT answered ${answer.statusCode} with an unexpected body (${describeSchemaMismatch(parsed.error)})`,
 					description:
 						'The answer does not have the shape this node expects. Check that the External API URL of the credential points at the AutoGPT External API.',
 				},
@@ -337,7 +333,7 @@ function networkError(
 	repeated: boolean,
 	key: string | undefined,
 ): NodeApiError {
-	const message = `${actionOf(request)}: no answer from AutoGPT (${networkFailure})`;
+	const message = `${request.action}: no answer from AutoGPT (${networkFailure})`;
 	const description =
 		(key === undefined ? undefined : keyedFailureHint(undefined, undefined, key, repeated)) ??
 		(repeated
@@ -355,13 +351,13 @@ function credentialError(
 ): NodeApiError {
 	if (credentialType === 'autoGptOAuth2Api') {
 		return apiError(node, request, {
-			message: `${actionOf(request)}: the AutoGPT OAuth2 connection is no longer valid`,
+			message: `${request.action}: the AutoGPT OAuth2 connection is no longer valid`,
 			description:
 				'n8n could not renew the access token (the platform refused the refresh token, or the credential was never connected). Open the AutoGPT OAuth2 credential and reconnect it.',
 		});
 	}
 	return apiError(node, request, {
-		message: `${actionOf(request)}: ${redactSecrets(failure.message ?? 'the request could not be sent')}`,
+		message: `${request.action}: ${redactSecrets(failure.message ?? 'the request could not be sent')}`,
 		description: 'Check the AutoGPT credential of this node.',
 	});
 }
