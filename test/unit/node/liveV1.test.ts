@@ -289,6 +289,97 @@ describe('the other resources of today’s platform', () => {
 		},
 	);
 
+	const runBlock = {
+		resource: 'block',
+		operation: 'execute',
+		blockId: { __rl: true, mode: 'id', value: BLOCK },
+		inputSource: 'json',
+		inputsJson: '{}',
+	};
+	test.each([
+		[
+			'Block → Execute, unknown block',
+			runBlock,
+			() => nock(API).post(`/v1/blocks/${BLOCK}/execute`),
+			404,
+			'Could not run block b1ab9b19-0000-4000-8000-000000000002: AutoGPT answered 404 Not Found — Refused by the platform. Check the block: AutoGPT has no block with this ID (Block → Get Many lists them).',
+		],
+		[
+			'Block → Execute, inputs refused',
+			runBlock,
+			() => nock(API).post(`/v1/blocks/${BLOCK}/execute`),
+			400,
+			"Could not run block b1ab9b19-0000-4000-8000-000000000002: AutoGPT answered 400 Bad Request — Refused by the platform. Check the block's inputs against its input schema (Block → Get Many with Simplify off shows it).",
+		],
+		[
+			'Execution → Get, unknown execution',
+			{ resource: 'execution', operation: 'get', executionId: 'ex-1', agentId: GRAPH },
+			() => nock(API).get(`/v1/graphs/${GRAPH}/executions/ex-1/results`),
+			404,
+			'Could not get execution ex-1: AutoGPT answered 404 Not Found — Refused by the platform. Check the Execution ID and Agent ID: AutoGPT finds no such execution for this API key.',
+		],
+		[
+			'Store → Get an Agent, unknown agent',
+			{ resource: 'store', operation: 'get', storeAgent: 'creator/agent-name' },
+			() => nock(API).get('/v1/store/agents/creator/agent-name'),
+			404,
+			'Could not get store agent creator/agent-name: AutoGPT answered 404 Not Found — Refused by the platform. Check the store agent: it is written creator/agent-name, as in its store address (…/marketplace/agent/creator/agent-name).',
+		],
+		[
+			'Store → Search Agents, a key without the store permission',
+			{ resource: 'store', operation: 'search', query: 'x', limit: 5 },
+			() => nock(API).get('/v1/store/agents').query(true),
+			403,
+			'Could not search the AutoGPT store: AutoGPT answered 403 Forbidden — Refused by the platform. The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
+		],
+		[
+			'Block → Execute, a key AutoGPT does not accept',
+			runBlock,
+			() => nock(API).post(`/v1/blocks/${BLOCK}/execute`),
+			401,
+			'Could not run block b1ab9b19-0000-4000-8000-000000000002: AutoGPT answered 401 Unauthorized — Refused by the platform. AutoGPT did not accept the API key. Check the API Key of the credential, or create a new key in AutoGPT under Settings → API Keys.',
+		],
+		[
+			'Integration Credential → Get Many, a key without the permission',
+			{ resource: 'integrationCredential', operation: 'getAll', returnAll: true },
+			() => nock(API).get('/v1/integrations/credentials'),
+			403,
+			'Could not list the integration credentials: AutoGPT answered 403 Forbidden — Refused by the platform. The API key lacks the READ_INTEGRATIONS permission. Create a key that has it in AutoGPT (Settings → API Keys) and put it into the credential.',
+		],
+	])(
+		'%s: the message says what failed and what to do',
+		async (_name, parameters, request, status, message) => {
+			// n8n sends a request once more after a 401 (it may re-authenticate first)
+			request()
+				.times(status === 401 ? 2 : 1)
+				.reply(status, { detail: 'Refused by the platform' });
+			const result = await runAutoGpt({ credentials: credentials(), parameters });
+			expect(result.error?.message).toBe(message);
+			expect(result.error?.httpCode).toBe(String(status));
+			expect(nock.isDone()).toBe(true);
+		},
+	);
+
+	test('Integration Credential → Delete that AutoGPT refuses with 404 says how to find the credential', async () => {
+		nock(API)
+			.get('/v1/integrations/credentials')
+			.reply(200, [{ id: 'c-1', provider: 'github', type: 'oauth2', title: null }])
+			.delete('/v1/integrations/github/credentials/c-1')
+			.reply(404, { detail: 'Refused by the platform' });
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: {
+				resource: 'integrationCredential',
+				operation: 'delete',
+				credentialId: { __rl: true, mode: 'id', value: 'c-1' },
+			},
+		});
+		expect(result.error?.message).toBe(
+			'Could not delete integration credential c-1: AutoGPT answered 404 Not Found — Refused by the platform. Check the credential: AutoGPT has no such credential for this provider (Integration Credential → Get Many lists them).',
+		);
+		expect(nock.isDone()).toBe(true);
+	});
+
 	test('a 402 paywall on a block says the account has no credits, and is not sent again', async () => {
 		nock(API).post(`/v1/blocks/${BLOCK}/execute`).reply(402, { detail: 'Insufficient balance' });
 		const result = await runAutoGpt({
