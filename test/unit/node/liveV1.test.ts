@@ -330,7 +330,7 @@ describe('the other resources of today’s platform', () => {
 			{ resource: 'store', operation: 'search', query: 'x', limit: 5 },
 			() => nock(API).get('/v1/store/agents').query(true),
 			403,
-			'Could not search the AutoGPT store: AutoGPT answered 403 Forbidden — Refused by the platform. The credential lacks a scope or permission for this, or a grant does not allow it. Check the scopes of the credential and the grant IDs.',
+			'Could not search the AutoGPT store: AutoGPT answered 403 Forbidden — Refused by the platform. AutoGPT refused this request for the API key. Check the API Key of the credential, or create a new key in AutoGPT under Settings → API Keys.',
 		],
 		[
 			'Block → Execute, a key AutoGPT does not accept',

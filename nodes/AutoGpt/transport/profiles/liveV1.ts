@@ -88,14 +88,13 @@ const NO_CREDITS =
 
 /** What to do about 401, 402 and 403 on a request that needs `permission`. */
 export function permissionHints(permission?: Permission): Record<number, string> {
-	const hints: Record<number, string> = {
+	return {
 		401: 'AutoGPT did not accept the API key. Check the API Key of the credential, or create a new key in AutoGPT under Settings → API Keys.',
 		402: NO_CREDITS,
+		403: permission
+			? `The API key lacks the ${permission} permission. Create a key that has it in AutoGPT (Settings → API Keys) and put it into the credential.`
+			: 'AutoGPT refused this request for the API key. Check the API Key of the credential, or create a new key in AutoGPT under Settings → API Keys.',
 	};
-	if (permission) {
-		hints[403] = `The API key lacks the ${permission} permission. Create a key that has it in AutoGPT (Settings → API Keys) and put it into the credential.`;
-	}
-	return hints;
 }
 
 const segment = (value: string | number) => encodeURIComponent(String(value));
