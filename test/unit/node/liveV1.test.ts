@@ -312,6 +312,13 @@ describe('the other resources of today’s platform', () => {
 			"Could not run block b1ab9b19-0000-4000-8000-000000000002: AutoGPT answered 400 Bad Request — Refused by the platform. Check the block's inputs against its input schema (Block → Get Many with Simplify off shows it).",
 		],
 		[
+			'Block → Execute, a platform error (not sent again: a block may have side effects)',
+			runBlock,
+			() => nock(API).post(`/v1/blocks/${BLOCK}/execute`),
+			500,
+			"Could not run block b1ab9b19-0000-4000-8000-000000000002: AutoGPT answered 500 Internal Server Error — Refused by the platform. The AutoGPT platform had a problem. Try again in a moment. The request was not repeated, so that no agent run is started twice: the run may have started. Look for it among the agent's executions in AutoGPT before running this again.",
+		],
+		[
 			'Execution → Get, unknown execution',
 			{ resource: 'execution', operation: 'get', executionId: 'ex-1', agentId: GRAPH },
 			() => nock(API).get(`/v1/graphs/${GRAPH}/executions/ex-1/results`),
@@ -463,6 +470,35 @@ describe('the other resources of today’s platform', () => {
 			'search_query=youtube&featured=true&page=1&page_size=50',
 			'search_query=youtube&featured=true&page=2&page_size=50',
 		]);
+	});
+
+	test('Store → Search Agents sends no empty search words and no filter left off', async () => {
+		const queries: string[] = [];
+		nock(API)
+			.get('/v1/store/agents')
+			.query(true)
+			.reply((uri) => {
+				queries.push(uri.split('?')[1]);
+				return [
+					200,
+					{
+						agents: [],
+						pagination: { total_items: 0, total_pages: 0, current_page: 1, page_size: 5 },
+					},
+				];
+			});
+		const result = await runAutoGpt({
+			credentials: credentials(),
+			parameters: {
+				resource: 'store',
+				operation: 'search',
+				query: '',
+				limit: 5,
+				filters: { featured: false },
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(queries).toEqual(['page=1&page_size=5']);
 	});
 
 	test('Integration Credential → Delete of an ID the account does not have deletes nothing', async () => {
