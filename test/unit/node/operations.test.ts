@@ -279,6 +279,17 @@ describe('Grant', () => {
 		]);
 	});
 
+	test('Delete Credential answered 503 is sent again (a DELETE may be repeated)', async () => {
+		const scope = nock(API)
+			.delete('/grants/g-1/credential')
+			.reply(503, { detail: 'busy' })
+			.delete('/grants/g-1/credential')
+			.reply(200, { message: 'deleted' });
+		const result = await runGrant('deleteCredential', 'g-1');
+		expect(result.items.map((item) => item.json)).toEqual([{ deleted: true, grant_id: 'g-1' }]);
+		expect(scope.isDone()).toBe(true);
+	});
+
 	test('Delete Credential without the DELETE permission', async () => {
 		nock(API)
 			.delete('/grants/g-2/credential')

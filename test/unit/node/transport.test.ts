@@ -440,26 +440,6 @@ describe('OAuth2', () => {
 		);
 	});
 
-	test('a DELETE answered 503 is sent again', async () => {
-		const scope = nock(API)
-			.delete('/grants/g-1/credential')
-			.reply(503, { detail: 'busy' })
-			.delete('/grants/g-1/credential')
-			.reply(200, { message: 'deleted' });
-		const result = await runAutoGpt({
-			credentials: oauth(),
-			parameters: {
-				authentication: 'oAuth2',
-				resource: 'grant',
-				operation: 'deleteCredential',
-				grantId: { __rl: true, mode: 'id', value: 'g-1' },
-			},
-		});
-		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ deleted: true, grant_id: 'g-1' });
-		expect(scope.isDone()).toBe(true);
-	});
-
 	test('a revoked refresh token asks the user to reconnect the credential', async () => {
 		nock(API).get('/executions/capabilities').reply(401, { detail: 'Token expired' });
 		nock(PLATFORM)
