@@ -440,6 +440,24 @@ describe('OAuth2', () => {
 		);
 	});
 
+	test('an OAuth2 credential at platform.agpt.co still speaks the OAuth platform’s API (its only one)', async () => {
+		const agpt = 'https://platform.agpt.co';
+		nock(`${agpt}/api/external/v1`).get('/executions/capabilities').reply(200, answer);
+		const result = await runAutoGpt({
+			credentials: new TestCredentialsHelper({
+				autoGptOAuth2Api: oauthCredentials({
+					platformUrl: agpt,
+					clientId: 'client-1',
+					clientSecret: 'client-secret-1',
+					accessToken: 'old-access',
+				}),
+			}),
+			parameters: capabilities,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toEqual(answer);
+	});
+
 	test('a revoked refresh token asks the user to reconnect the credential', async () => {
 		nock(API).get('/executions/capabilities').reply(401, { detail: 'Token expired' });
 		nock(PLATFORM)
