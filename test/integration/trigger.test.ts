@@ -644,6 +644,28 @@ describe('a platform without webhook subscriptions', () => {
 	);
 });
 
+describe('a subscription request the platform answered 503', () => {
+	it('is not sent again (it may have been created): activation fails and registers nothing', async () => {
+		const trigger = await harness({ authentication: 'apiKey', events: ['execution.completed'] });
+		await admin('DELETE', '/requests');
+		await admin('POST', '/faults', {
+			method: 'POST',
+			path: '/webhooks$',
+			count: 1,
+			status: 503,
+			body: { detail: 'Service Unavailable' },
+		});
+		await expect(trigger.activate()).rejects.toThrow(
+			'Could not subscribe the trigger to AutoGPT events',
+		);
+		const posts = (await admin<Array<{ method: string; path: string }>>('GET', '/requests')).filter(
+			(request) => request.method === 'POST' && request.path.endsWith('/webhooks'),
+		);
+		expect(posts).toHaveLength(1);
+		expect(trigger.staticData()).toEqual({});
+	});
+});
+
 describe('manual registration', () => {
 	it('fails activation with the API-key credential, which has no webhook secret', async () => {
 		const trigger = await harness({
