@@ -33,6 +33,12 @@ describe('which API an AutoGPT API credential reaches', () => {
 			'https://backend.agpt.co/external-api',
 		],
 		[
+			'self-hosted AutoGPT behind a gateway path that starts with /v1 (only a final /v1 is dropped)',
+			{ apiUrl: 'https://gw.example/v1-autogpt/external-api', platform: 'autogpt' },
+			'liveV1',
+			'https://gw.example/v1-autogpt/external-api',
+		],
+		[
 			'self-hosted AutoGPT by its backend address',
 			{ platformUrl: 'http://localhost:3000', apiUrl: 'http://localhost:8006/external-api' },
 			'liveV1',
@@ -125,6 +131,9 @@ describe('what each platform lacks', () => {
 		).toBeUndefined();
 		expect(wrongPlatformHint('broker', false, 404, 'Execution not found')).toBeUndefined();
 		expect(wrongPlatformHint('broker', false, 410, 'Gone')).toBeUndefined();
+		// Only a 404 in the framework's own words: a proxy that answers 405 "Not Found" is not a sign
+		// of the wrong platform.
+		expect(wrongPlatformHint('liveV1', false, 405, 'Not Found')).toBeUndefined();
 	});
 });
 
