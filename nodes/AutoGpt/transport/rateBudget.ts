@@ -128,12 +128,13 @@ export class RateBudget {
 	}
 }
 
+/** A response header by its lower-case name, the way n8n hands response headers over. */
 export function header(
 	headers: Record<string, unknown> | undefined,
 	name: string,
 ): string | undefined {
 	if (!headers) return undefined;
-	const value = headers[name] ?? headers[name.toLowerCase()];
+	const value = headers[name];
 	if (Array.isArray(value)) return value[0] === undefined ? undefined : String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);
 }

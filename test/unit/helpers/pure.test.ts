@@ -7,8 +7,10 @@ import {
 	describeNetworkFailure,
 	platformWords,
 	redactSecrets,
+	withRemedy,
 } from '../../../nodes/AutoGpt/transport/errors';
 import {
+	header,
 	RateBudget,
 	readRateLimitHeaders,
 	retryAfterMs,
@@ -74,6 +76,18 @@ describe('error words', () => {
 		],
 		['{"detail":"as text"}', 'as text'],
 		['<html>oops</html>', '<html>oops</html>'],
+		['  Bad gateway\n', 'Bad gateway'],
+		['{"detail": "cut off', '{"detail": "cut off'],
+		['[1, 2', '[1, 2'],
+		[`{${'x'.repeat(400)}`, `{${'x'.repeat(299)}`],
+		['y'.repeat(400), 'y'.repeat(300)],
+		[42, '42'],
+		[{ detail: [{ msg: 'first' }, { msg: 'second' }] }, 'first; second'],
+		[{ detail: null, message: 'Rate limited' }, 'Rate limited'],
+		[{ detail: 42, message: 'Upstream failed' }, 'Upstream failed'],
+		[{}, undefined],
+		[null, undefined],
+		['', undefined],
 		[undefined, undefined],
 	])('%j', (body, words) => expect(platformWords(body)).toBe(words));
 
@@ -89,11 +103,32 @@ describe('error words', () => {
 		);
 	});
 
+	test('a status without a name and an answer without words', () => {
+		expect(describeHttpFailure('Could not get grant g', { status: 418 })).toEqual({
+			message: 'Could not get grant g: AutoGPT answered 418',
+			description: "Change the parameters of this item as AutoGPT's answer says.",
+		});
+		expect(describeHttpFailure('Could not get grant g', { status: 599, body: '' })).toEqual({
+			message: 'Could not get grant g: AutoGPT answered 599',
+			description: 'The AutoGPT platform had a problem. Try again in a moment.',
+		});
+	});
+
+	test('a remedy is added once, after a full stop', () => {
+		expect(withRemedy('Could not run', 'Check the key.')).toBe('Could not run. Check the key.');
+		expect(withRemedy('Could not run.', 'Check the key.')).toBe('Could not run. Check the key.');
+		expect(withRemedy('Could not run! Check the key.', 'Check the key.')).toBe(
+			'Could not run! Check the key.',
+		);
+		expect(withRemedy('Could not run', '')).toBe('Could not run');
+	});
+
 	test('network failures in words, other failures are not network failures', () => {
 		expect(describeNetworkFailure('ECONNRESET', undefined)).toBe('the connection was dropped');
 		expect(describeNetworkFailure(undefined, 'timeout of 30000ms exceeded')).toBe(
 			'the request timed out',
 		);
+		expect(describeNetworkFailure(undefined, 'socket hang up')).toBe('the connection was dropped');
 		expect(describeNetworkFailure(undefined, 'OAuth credentials not connected')).toBeUndefined();
 	});
 });
@@ -145,6 +180,39 @@ describe('rate budget', () => {
 		budget.settle(0, { remaining: 30, resetAtMs: 60_000 });
 		expect(budget.evenSpacingMs(0)).toBe(2000);
 		expect(budget.untilResetMs(15_000)).toBe(45_000);
+		// a request on its way has taken one of the 30
+		budget.spend(0);
+		expect(budget.evenSpacingMs(0)).toBe(60_000 / 29);
+	});
+
+	test('half a second after a read budget ran dry, half a second less to wait', () => {
+		const budget = new RateBudget('read');
+		budget.spend(0);
+		budget.settle(0, { remaining: 4, resetAtMs: 4000 });
+		budget.spend(0);
+		budget.settle(0, { remaining: 3, resetAtMs: 4000 });
+		// 3 left over 4 s: one request every 1,333 ms once the burst is spent
+		expect(budget.delayMs(0)).toBe(1334);
+		expect(budget.delayMs(500)).toBe(834);
+	});
+
+	test('an answer that arrives after a 429 does not lift the block', () => {
+		const budget = new RateBudget('read');
+		budget.spend(0);
+		budget.block(5000);
+		budget.settle(100, { remaining: 50, resetAtMs: 60_000 });
+		expect(budget.delayMs(1000)).toBe(4000);
+	});
+
+	test('an answer without headers inside a known window: after its reset, one request probes alone again', () => {
+		const budget = new RateBudget('execute');
+		budget.spend(0);
+		budget.settle(10, { remaining: 5, resetAtMs: 60_000 });
+		budget.spend(20);
+		budget.settle(30, {});
+		expect(budget.delayMs(60_000)).toBe(0);
+		budget.spend(60_000);
+		expect(budget.delayMs(60_001)).toBeGreaterThan(0);
 	});
 
 	test('answers that arrive out of order: within a window the smallest count is the truest', () => {
@@ -179,6 +247,13 @@ describe('rate budget', () => {
 			readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '100' }),
 		).toEqual({ remaining: 7, resetAtMs: 100_000 });
 		expect(readRateLimitHeaders({})).toEqual({ remaining: undefined, resetAtMs: undefined });
+		expect(
+			readRateLimitHeaders({ 'x-ratelimit-remaining': 'soon', 'x-ratelimit-reset': 'later' }),
+		).toEqual({ remaining: undefined, resetAtMs: undefined });
+		expect(header({ 'retry-after': null }, 'retry-after')).toBeUndefined();
+		expect(header({}, 'retry-after')).toBeUndefined();
+		expect(header({ 'retry-after': [] }, 'retry-after')).toBeUndefined();
+		expect(header({ 'retry-after': 5 }, 'retry-after')).toBe('5');
 		expect(retryAfterMs({ 'retry-after': '3' }, 0)).toBe(3000);
 		expect(retryAfterMs({ 'retry-after': ['7'] }, 0)).toBe(7000);
 		expect(
@@ -209,6 +284,12 @@ describe('URLs', () => {
 				apiUrl: 'https://api.example/external-api/v1/',
 			}).apiUrl,
 		).toBe('https://api.example/external-api/v1');
+		expect(
+			resolvePlatformUrls({
+				platformUrl: ' https://p.example// ',
+				apiUrl: ' https://a.example// ',
+			}),
+		).toEqual({ platformUrl: 'https://p.example', apiUrl: 'https://a.example' });
 	});
 
 	test('connect link', () => {

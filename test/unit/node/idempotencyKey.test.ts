@@ -54,6 +54,17 @@ describe('deriveIdempotencyKey', () => {
 		);
 	});
 
+	test('a key of exactly 255 characters stays readable; one character more is only the digest', () => {
+		// n8n-<execution>-0-3-<32-character digest>: 41 characters besides the execution ID
+		expect(deriveIdempotencyKey({ ...source, executionId: 'x'.repeat(214) })).toHaveLength(255);
+		expect(deriveIdempotencyKey({ ...source, executionId: 'x'.repeat(214) })).toMatch(
+			/^n8n-x{214}-0-3-/,
+		);
+		expect(deriveIdempotencyKey({ ...source, executionId: 'x'.repeat(215) })).toMatch(
+			/^n8n-[A-Za-z0-9_-]{32}$/,
+		);
+	});
+
 	test('no secret in it: the instance ID (a hash of n8n key material) shows only through the digest', () => {
 		const key = deriveIdempotencyKey(source);
 		for (const part of [source.instanceId, source.workflowId, source.nodeId]) {
@@ -106,9 +117,20 @@ describe('keyedFailureHint', () => {
 	});
 
 	test('an ambiguous failure after the tries allowed says at most one run started', () => {
-		for (const status of [undefined, 409, 502]) {
+		for (const status of [undefined, 409, 500, 502]) {
 			expect(keyedFailureHint(status, undefined, 'k', true)).toMatch(/at most one run started/);
 		}
+	});
+
+	test('a 409 whose words name the Idempotency-Key (a request still in progress) is ambiguous, not a reused key', () => {
+		const hint = keyedFailureHint(
+			409,
+			'A request with this Idempotency-Key is still in progress',
+			'k',
+			true,
+		);
+		expect(hint).toMatch(/at most one run started/);
+		expect(hint).not.toMatch(/another agent or with other inputs/);
 	});
 
 	test('nothing to add where the platform was not shown to store keys, or for other errors', () => {

@@ -309,7 +309,7 @@ describe('answers that do not fit', () => {
 			.reply(200, '{"execution_id": "ex-1", ', { 'Content-Type': 'application/json' });
 		const result = await runAutoGpt({ credentials: credentials(), parameters: getExecution });
 		expect(result.error?.message).toMatch(
-			/^Could not get execution ex-1: AutoGPT answered 200 with an unexpected body/,
+			/^Could not get execution ex-1: AutoGPT answered 200 with an unexpected body \(\(body\): Expected object, received string\)/,
 		);
 	});
 
