@@ -16,8 +16,14 @@ class MutationEnvironment extends TestEnvironment {
 	}
 
 	async handleTestEvent(event) {
-		if (event.name === 'test_fn_failure' || event.name === 'hook_failure') failFast.failed();
-		else if (event.name === 'test_start' && failFast.isKilled()) event.test.mode = 'skip';
+		if (event.name === 'test_fn_failure') failFast.failed();
+		else if (event.name === 'hook_failure') {
+			// A failed hook (a trigger activated in beforeAll, say) fails the tests it runs for; skipped,
+			// they would report no failure, and the file would hide the kill.
+			failFast.failed();
+			this.hookFailed = true;
+		} else if (event.name === 'test_start' && failFast.isKilled() && !this.hookFailed)
+			event.test.mode = 'skip';
 	}
 }
 
