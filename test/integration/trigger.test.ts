@@ -673,8 +673,14 @@ describe('manual registration', () => {
 			events: ['*'],
 			registration: 'manual',
 		});
-		await expect(trigger.activate()).rejects.toThrow(
+		const activation = trigger.activate();
+		await expect(activation).rejects.toThrow(
 			'Manual registration needs the AutoGPT OAuth2 credential',
+		);
+		await activation.catch((error: { description?: string }) =>
+			expect(error.description).toMatch(
+				/^In Manual registration, deliveries are signed .* Set Authentication to OAuth2/,
+			),
 		);
 	});
 
@@ -683,8 +689,12 @@ describe('manual registration', () => {
 			{ authentication: 'oAuth2', events: ['*'], registration: 'manual' },
 			credentials('token', ''),
 		);
-		await expect(trigger.activate()).rejects.toThrow(
+		const activation = trigger.activate();
+		await expect(activation).rejects.toThrow(
 			'The Webhook Secret of the AutoGPT OAuth2 credential is empty',
+		);
+		await activation.catch((error: { description?: string }) =>
+			expect(error.description).toMatch(/Copy it from the client's registration/),
 		);
 	});
 

@@ -95,7 +95,8 @@ async function assertManualSecret(context: IHookFunctions): Promise<void> {
 		);
 	}
 	const credentials = await context.getCredentials('autoGptOAuth2Api');
-	if (typeof credentials.webhookSecret !== 'string' || credentials.webhookSecret === '') {
+	// n8n hands every field of a credential, an empty one as ''.
+	if (!credentials.webhookSecret) {
 		throw new NodeOperationError(
 			context.getNode(),
 			'The Webhook Secret of the AutoGPT OAuth2 credential is empty',

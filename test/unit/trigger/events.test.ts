@@ -2,6 +2,7 @@
 // needed) with n8n-core's own webhook context, deliveries signed with the client's webhook secret.
 import type { IDataObject } from 'n8n-workflow';
 
+import { AutoGptTrigger } from '../../../nodes/AutoGpt/AutoGptTrigger.node';
 import { signatureHeaderFor } from '../../../nodes/AutoGpt/trigger/verification/signature';
 import { oauthCredentials, TestCredentialsHelper } from '../../helpers/workflow';
 import { startTriggerHarness, type TriggerHarness } from './support/triggerHarness';
@@ -77,4 +78,36 @@ test('chosen events start the workflow; the others are acknowledged and start no
 test('an Agent ID filters execution events only: a revoked grant carries no agent', async () => {
 	const target = await trigger({ events: ['*'], agentId: ` ${AGENT}x ` });
 	expect(await deliverEach(target)).toEqual(['grant.revoked']);
+});
+
+test('activation without any event chosen fails and says to choose one', async () => {
+	const target = await trigger({ events: [] });
+	const activation = target.activate();
+	await expect(activation).rejects.toThrow('Choose at least one event');
+	await activation.catch((error: { description?: string }) =>
+		expect(error.description).toBe(
+			'The trigger starts the workflow on the events chosen in Events.',
+		),
+	);
+});
+
+test('the node as n8n lists it: a trigger named AutoGPT Trigger, subtitled by its events, whose webhook takes a POST and answers at once with no data', () => {
+	const { description } = new AutoGptTrigger();
+	expect(description).toMatchObject({
+		name: 'autoGptTrigger',
+		group: ['trigger'],
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		defaults: { name: 'AutoGPT Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'webhook',
+			},
+		],
+	});
 });
