@@ -79,6 +79,7 @@ export class RateBudget {
 
 	spend(nowMs: number): void {
 		this.inFlight++;
+		// Stryker disable next-line ConditionalExpression,LogicalOperator: tokens are read only by a read budget with a known window
 		if (this.kind === 'read' && this.remaining !== undefined) {
 			this.refill(nowMs);
 			this.tokens = Math.max(0, this.tokens - 1);

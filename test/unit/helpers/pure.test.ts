@@ -79,6 +79,7 @@ describe('error words', () => {
 		['  Bad gateway\n', 'Bad gateway'],
 		['{"detail": "cut off', '{"detail": "cut off'],
 		['[1, 2', '[1, 2'],
+		['"Service down"', '"Service down"'],
 		[`{${'x'.repeat(400)}`, `{${'x'.repeat(299)}`],
 		['y'.repeat(400), 'y'.repeat(300)],
 		[42, '42'],
