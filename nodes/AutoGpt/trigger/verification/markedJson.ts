@@ -87,16 +87,19 @@ function digitsEnd(bytes: Uint8Array, index: number, end: number): number {
 /** Whether `bytes[start..end)` is a JSON number: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
 function isNumberToken(bytes: Uint8Array, start: number, end: number): boolean {
 	let index = bytes[start] === MINUS ? start + 1 : start;
+	// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is none of these
 	if (index < end && bytes[index] === ZERO) index++;
 	else index = digitsEnd(bytes, index, end);
 	// Stryker disable next-line ConditionalExpression: at -1 nothing below matches and -1 is not `end`
 	if (index < 0) return false;
+	// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is none of these
 	if (index < end && bytes[index] === DOT) index = digitsEnd(bytes, index + 1, end);
 	// Stryker disable next-line EqualityOperator: index 0 cannot follow a digit
 	if (index < 0) return false;
 	// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is no e
 	if (index < end && (bytes[index] === LOWER_E || bytes[index] === UPPER_E)) {
 		index++;
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: bytes[end] ends the token, so it is none of these
 		if (index < end && (bytes[index] === PLUS || bytes[index] === MINUS)) index++;
 		index = digitsEnd(bytes, index, end);
 	}
