@@ -87,7 +87,20 @@ export async function createOAuth2CredentialInEditor(
 	await fill('platformUrl', sandbox.url);
 	await fill('apiUrl', sandbox.apiUrl);
 	await fill('webhookSecret', sandbox.webhookSecret);
+	// Connect saves the credential again, and creates a second one while the first save is still on
+	// its way: wait until n8n has the credential's ID (its POST answered, the button done saving).
+	const created = page.waitForResponse(
+		(response) =>
+			response.request().method() === 'POST' &&
+			new URL(response.url()).pathname === '/rest/credentials',
+	);
 	await page.click('[data-test-id=credential-save-button]');
+	const answer = await created;
+	if (!answer.ok()) throw new Error(`saving the credential answered ${answer.status()}`);
+	// n8n keeps the ID in the same step that ends "Saving".
+	await page
+		.locator('[data-test-id=credential-save-button]', { hasText: 'Saving' })
+		.waitFor({ state: 'detached' });
 	await page.waitForSelector('[data-test-id=oauth-not-connected-banner]', { state: 'visible' });
 }
 
