@@ -12,7 +12,6 @@ export async function assertTriggerServed(context: IHookFunctions): Promise<void
 		reason = unavailableOn(await profileOf(context), 'trigger');
 	} catch {
 		// No usable credential: the registration itself says so, in its own words.
-		return;
 	}
 	if (reason) {
 		throw new NodeOperationError(

@@ -120,6 +120,10 @@ function forgetKey(trigger: TriggerScope, key: string): void {
 	everyTrigger.forget(key);
 	savedByTrigger.get(trigger.id)?.forget(key);
 	const state = trigger.state[SAVED_FIELD];
+	// n8n 2.40 saves no static data of a call whose run did not start (webhooks/live-webhooks.js), and
+	// a saved key is one n8n answered 2xx: the key is never in a state that is saved after this.
+	// Kept for an n8n that saves static data either way.
+	// Stryker disable next-line ConditionalExpression: unobservable in n8n 2.40, see above
 	if (typeof state === 'object' && state !== null) delete (state as Record<string, unknown>)[key];
 }
 
@@ -160,8 +164,10 @@ export function callEnded(
 		return;
 	}
 	for (const other of unanswered.values()) {
+		if (other.triggerId !== trigger.id) continue;
 		const state = other.state[SAVED_FIELD];
-		if (other.triggerId === trigger.id && typeof state === 'object' && state !== null) {
+		// Stryker disable next-line ConditionalExpression,LogicalOperator: the call's isReplay wrote an object there; this only keeps a changed one from crashing
+		if (typeof state === 'object' && state !== null) {
 			(state as Record<string, number>)[key] = accepted.untilSeconds;
 		}
 	}
