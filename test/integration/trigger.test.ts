@@ -472,6 +472,14 @@ describe('automatic registration', () => {
 	});
 
 	it("replaces its subscription when it points at another URL (n8n's address changed)", async () => {
+		// another workflow's trigger, subscribed on the same account: left alone
+		const neighbour = await call<AdminSubscription>(
+			'POST',
+			`${sandbox.info.apiUrl}/webhooks`,
+			{ url: 'http://localhost:9/webhook/another-workflow/webhook', events },
+			apiKey(),
+		);
+		expect(neighbour.status).toBeLessThan(300);
 		const created = await call<AdminSubscription>(
 			'POST',
 			`${sandbox.info.apiUrl}/webhooks`,
@@ -486,6 +494,15 @@ describe('automatic registration', () => {
 		expect(await trigger.activate()).toEqual({ existed: false });
 		const all = await subscriptions();
 		expect(all.find((s) => s.id === created.body.id)).toBeUndefined();
+		expect(all.find((s) => s.id === neighbour.body.id)).toMatchObject({
+			url: 'http://localhost:9/webhook/another-workflow/webhook',
+		});
+		await call(
+			'DELETE',
+			`${sandbox.info.apiUrl}/webhooks/${neighbour.body.id}`,
+			undefined,
+			apiKey(),
+		);
 		const registered = all.filter((s) => s.url === trigger.webhookUrl);
 		expect(registered).toHaveLength(1);
 		expect(trigger.staticData()).toEqual({
@@ -621,6 +638,7 @@ describe('a platform without webhook subscriptions', () => {
 		['POST', 404],
 		['POST', 405],
 		['GET', 404],
+		['GET', 405],
 	])(
 		'activation fails and tells the user to switch to Manual when %s /webhooks answers %i',
 		async (method, status) => {
