@@ -4,9 +4,10 @@
 // fields, defaults, expressions) the way n8n's own credentials helper does, so a change to a
 // credential definition shows in these tests.
 /* eslint-disable @n8n/community-nodes/node-usable-as-tool */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	ILoadOptionsFunctions,
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
@@ -504,4 +505,41 @@ export async function continueRun(
 		// A resumed run does not call the node's execute again.
 		nodeSettled: options.nodeSettled ?? Promise.resolve({}),
 	};
+}
+
+/**
+ * The context n8n hands a node's list search and load options while a user edits its parameters
+ * (n8n-core's LoadOptionsContext): the credential the node names, the parameters as they stand.
+ */
+export function loadOptionsContext(options: {
+	credentials: TestCredentialsHelper;
+	parameters?: IDataObject;
+}): ILoadOptionsFunctions {
+	const authentication = (options.parameters?.authentication as string | undefined) ?? 'apiKey';
+	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
+	const parameters = { authentication, ...options.parameters } as INodeParameters;
+	const node: INode = {
+		id: 'autogpt',
+		name: 'AutoGPT',
+		type: 'n8n-nodes-autogpt.autoGpt',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new TestNodeTypes(),
+		active: false,
+	});
+	const additionalData = {
+		credentialsHelper: options.credentials,
+		currentNodeParameters: parameters,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		userId: 'user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 }
