@@ -6,6 +6,10 @@ import { ClientOAuth2 } from '@n8n/client-oauth2';
 import nock from 'nock';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { AutoGptApi } from '../../../credentials/AutoGptApi.credentials';
+import { AutoGptOAuth2Api } from '../../../credentials/AutoGptOAuth2Api.credentials';
+import { AutoGpt } from '../../../nodes/AutoGpt/AutoGpt.node';
+import { AutoGptTrigger } from '../../../nodes/AutoGpt/AutoGptTrigger.node';
 import {
 	apiKeyCredentials,
 	credentialProperties,
@@ -27,7 +31,8 @@ afterAll(() => nock.enableNetConnect());
 /**
  * n8n's Test button for a credential with a `test.request` (its credentials tester): the request's
  * expressions resolved with the credential, the credential's authentication applied, and the
- * credential accepted when the answer is a 2xx.
+ * credential accepted when the answer is a 2xx; otherwise the message of the first `responseCode`
+ * rule for the status, as n8n 2.40 shows it (services/credentials-tester.service.js).
  */
 async function pressTest(type: string, entered: ICredentialDataDecryptedObject) {
 	const credentials = resolveCredential(type, entered);
@@ -44,7 +49,12 @@ async function pressTest(type: string, entered: ICredentialDataDecryptedObject) 
 		method: options.method,
 		headers: options.headers as Record<string, string>,
 	});
-	return response.ok ? 'accepted' : `refused (${response.status})`;
+	if (response.ok) return 'accepted';
+	const rule = (credentialType(type).test!.rules ?? []).find(
+		(candidate) =>
+			candidate.type === 'responseCode' && candidate.properties.value === response.status,
+	);
+	return rule ? `refused: ${rule.properties.message}` : `refused (${response.status})`;
 }
 
 describe('AutoGPT API credential: the Test button', () => {
@@ -69,7 +79,58 @@ describe('AutoGPT API credential: the Test button', () => {
 				),
 				platform: 'oauthApps',
 			}),
-		).toBe('refused (401)');
+		).toBe(
+			'refused: AutoGPT did not accept the API key: check it, or create a new one in AutoGPT under Settings → API Keys',
+		);
+	});
+
+	test('a key without the IDENTITY permission, and an address where nothing answers, each say what to do', async () => {
+		nock('https://backend.agpt.co').get('/external-api/v1/me').reply(403, { detail: 'Forbidden' });
+		expect(await pressTest('autoGptApi', { apiKey: 'agpt_k4' })).toBe(
+			'refused: AutoGPT accepted the key, but it lacks the permission this test needs (IDENTITY on platform.agpt.co): create a key with it under Settings → API Keys',
+		);
+		nock('https://wrong.example').get('/external-api/v1/me').reply(404, { detail: 'Not Found' });
+		expect(
+			await pressTest(
+				'autoGptApi',
+				apiKeyCredentials(
+					'agpt_k5',
+					'https://platform.agpt.co',
+					'https://wrong.example/external-api',
+				),
+			),
+		).toBe(
+			'refused: Nothing answers at this address. For platform.agpt.co leave External API URL empty; for self-hosted AutoGPT enter its backend address followed by /external-api; for a platform with OAuth apps set Platform to it',
+		);
+		nock('https://backend.agpt.co').get('/external-api/v1/me').reply(500, {});
+		expect(await pressTest('autoGptApi', { apiKey: 'agpt_k6' })).toBe('refused (500)');
+	});
+
+	test('each choice of Platform reaches the API it names, whatever the addresses suggest', async () => {
+		const platform = credentialProperties('autoGptApi').find((field) => field.name === 'platform')!;
+		// the values saved credentials hold: the transport and the test request read them
+		expect(platform.default).toBe('auto');
+		expect(platform.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'auto',
+			'autogpt',
+			'oauthApps',
+		]);
+		nock('https://self.hosted').get('/external-api/v1/me').reply(200, {});
+		expect(
+			await pressTest('autoGptApi', {
+				...apiKeyCredentials('agpt_k7', 'https://self.hosted'),
+				platform: 'autogpt',
+			}),
+		).toBe('accepted');
+		nock('https://self.hosted')
+			.get('/api/external/v1/executions/capabilities')
+			.reply(200, { user_id: 'u', grants: [], available_scopes: [] });
+		expect(
+			await pressTest('autoGptApi', {
+				...apiKeyCredentials('agpt_k8', 'https://self.hosted', ''),
+				platform: 'auto',
+			}),
+		).toBe('accepted');
 	});
 
 	test('a Platform URL typed with a trailing slash gives the same request', async () => {
@@ -79,6 +140,21 @@ describe('AutoGPT API credential: the Test button', () => {
 		expect(
 			await pressTest('autoGptApi', apiKeyCredentials('agpt_k3', 'https://self.hosted/')),
 		).toBe('accepted');
+	});
+
+	test('asks for the key first, empty and required; the External API URL says where today’s API is', () => {
+		const fields = credentialProperties('autoGptApi');
+		expect(fields[0]).toMatchObject({ name: 'apiKey', default: '', required: true });
+		const apiUrl = fields.find((field) => field.name === 'apiUrl')!;
+		expect(apiUrl).toMatchObject({
+			default: '',
+			placeholder: 'https://backend.agpt.co/external-api',
+			description: expect.stringContaining('/external-api'),
+		});
+		// the Platform URL field is the one both credentials share
+		expect(fields.find((field) => field.name === 'platformUrl')).toEqual(
+			credentialProperties('autoGptOAuth2Api').find((field) => field.name === 'platformUrl'),
+		);
 	});
 
 	test('keeps the key out of sight in the credential dialog', () => {
@@ -169,4 +245,13 @@ describe('AutoGPT OAuth2 API credential: Connect my account, as n8n 2.40 runs it
 		});
 		expect(authorization ?? '').not.toMatch(/^Basic/i);
 	});
+});
+
+test('the nodes ask for the credentials by the names the credential classes declare', () => {
+	// n8n finds a node's credential type by the `name` of the credential class it loaded
+	const declared = [new AutoGptApi().name, new AutoGptOAuth2Api().name];
+	for (const node of [new AutoGpt(), new AutoGptTrigger()]) {
+		const asked = (node.description.credentials ?? []).map((credential) => credential.name);
+		expect(asked.sort()).toEqual(declared.sort());
+	}
 });
