@@ -40,16 +40,16 @@ export function parseVersion(value: unknown): VersionRequest {
 	const text = String(value ?? '').trim();
 	if (text === '') return { kind: 'unset' };
 	if (text.toLowerCase() === 'latest') return { kind: 'latest' };
-	if (/^v?\d+$/i.test(text) && Number(text.replace(/^v/i, '')) >= 1) {
-		return { kind: 'number', version: Number(text.replace(/^v/i, '')) };
-	}
+	const number = /^v?(\d+)$/i.exec(text);
+	if (number && Number(number[1]) >= 1) return { kind: 'number', version: Number(number[1]) };
 	return { kind: 'invalid', text };
 }
 
 /** The `flowVersion` of a builder URL, when it has one. */
 export function builderUrlVersion(url: string): number | undefined {
 	try {
-		const version = parseVersion(new URL(url.trim()).searchParams.get('flowVersion'));
+		// the URL parser itself drops spaces and line breaks around the address
+		const version = parseVersion(new URL(url).searchParams.get('flowVersion'));
 		return version.kind === 'number' ? version.version : undefined;
 	} catch {
 		return undefined;

@@ -199,6 +199,8 @@ describe('naming an agent on today’s platform', () => {
 		],
 		['just-a-name', { ok: false }],
 		['https://platform.agpt.co/build?flowID=1', { ok: false }],
+		// words before a store address: not an address, and no creator/agent-name either
+		['see https://platform.agpt.co/marketplace/agent/creator/agent-name', { ok: false }],
 	])('store agent %j', (value, expected) => {
 		expect(parseStoreAgent(value)).toMatchObject(expected);
 	});
@@ -211,6 +213,14 @@ describe('naming an agent on today’s platform', () => {
 		['v12', { kind: 'number', version: 12 }],
 		['0', { kind: 'invalid', text: '0' }],
 		['two', { kind: 'invalid', text: 'two' }],
+		[' v4 ', { kind: 'number', version: 4 }],
+		['V7', { kind: 'number', version: 7 }],
+		['1', { kind: 'number', version: 1 }],
+		['4v', { kind: 'invalid', text: '4v' }],
+		['v', { kind: 'invalid', text: 'v' }],
+		['1.5', { kind: 'invalid', text: '1.5' }],
+		[undefined, { kind: 'unset' }],
+		[null, { kind: 'unset' }],
 	])('version %j', (value, expected) => {
 		expect(parseVersion(value)).toEqual(expected);
 	});
@@ -219,6 +229,12 @@ describe('naming an agent on today’s platform', () => {
 		expect(builderUrlVersion('https://platform.agpt.co/build?flowID=abc&flowVersion=4')).toBe(4);
 		expect(builderUrlVersion('https://platform.agpt.co/build?flowID=abc')).toBeUndefined();
 		expect(builderUrlVersion('not a url')).toBeUndefined();
+		expect(builderUrlVersion(' https://platform.agpt.co/build?flowID=abc&flowVersion=v2\n')).toBe(
+			2,
+		);
+		expect(
+			builderUrlVersion('https://platform.agpt.co/build?flowID=abc&flowVersion=0'),
+		).toBeUndefined();
 	});
 
 	test('a store agent’s latest version is the highest number, not the last in text order', () => {
@@ -236,5 +252,16 @@ describe('naming an agent on today’s platform', () => {
 			reason: expect.stringMatching(/versions 1, 2 of this agent, not 5/),
 		});
 		expect(pickStoreVersion([], { kind: 'unset' })).toMatchObject({ ok: false });
+	});
+
+	test('a store version that is no whole number from 1 up is never picked', () => {
+		expect(pickStoreVersion(['2', '2.5', 'draft', '0'], { kind: 'latest' })).toEqual({
+			ok: true,
+			version: 2,
+		});
+		expect(pickStoreVersion(['0', '-1', 'draft'], { kind: 'unset' })).toEqual({
+			ok: false,
+			reason: 'The store lists no version of this agent that can be run.',
+		});
 	});
 });

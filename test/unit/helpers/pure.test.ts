@@ -1,4 +1,5 @@
 import { parseAgentId } from '../../../nodes/AutoGpt/helpers/agentId';
+import { parseHttpUrl } from '../../../nodes/AutoGpt/helpers/httpUrl';
 import { nextPollDelayMs } from '../../../nodes/AutoGpt/helpers/pollSchedule';
 import { simplifyExecution } from '../../../nodes/AutoGpt/helpers/simplify';
 import { isReviewStatus, isTerminalStatus } from '../../../nodes/AutoGpt/helpers/status';
@@ -307,6 +308,19 @@ describe('URLs', () => {
 			'https://p.example/connect/google?client_id=c+1&scopes=google%3Agmail.send&nonce=n&redirect_origin=https%3A%2F%2Fa.example',
 		);
 	});
+});
+
+test('simplify leaves out what the platform did not send', () => {
+	const simplified = simplifyExecution({ execution_id: 'e', status: 'QUEUED' });
+	expect(Object.keys(simplified).sort()).toEqual(['execution_id', 'status']);
+});
+
+test('a callback URL must be http or https', () => {
+	expect(parseHttpUrl('https://n8n.example/webhook/x')?.host).toBe('n8n.example');
+	expect(parseHttpUrl('http://localhost:5678/webhook/x')?.port).toBe('5678');
+	expect(parseHttpUrl('ftp://n8n.example/webhook/x')).toBeUndefined();
+	expect(parseHttpUrl('javascript:alert(1)')).toBeUndefined();
+	expect(parseHttpUrl('/webhook/x')).toBeUndefined();
 });
 
 test('simplify unwraps one-value lists only', () => {
