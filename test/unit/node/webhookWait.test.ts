@@ -7,6 +7,7 @@ import { sleep } from 'n8n-workflow';
 import nock from 'nock';
 
 import { forgetAllWaits } from '../../../nodes/AutoGpt/actions/agent/waitMemory';
+import { WAIT_PLAN_KEY, type WaitPlan } from '../../../nodes/AutoGpt/actions/agent/waitPlan';
 import { WaitingExecution } from '../../helpers/waitingExecution';
 import {
 	apiKeyCredentials,
@@ -542,5 +543,72 @@ describe('the Timeout', () => {
 		const stack = last.resumed?.run.data.executionData?.nodeExecutionStack ?? [];
 		expect(stack).toEqual([]);
 		expect(last.resumed?.run.data.resultData.error).toBeUndefined();
+	});
+});
+
+describe('a Timeout notice that is not the node’s own', () => {
+	/** The notice the node sends its resume URL at a Timeout, signed as it signs it. */
+	function notice(
+		waitId: string,
+		how: { secret?: string; timestamp?: string; headerTimestamp?: string; body?: string } = {},
+	) {
+		const timestamp = how.timestamp ?? isoNow();
+		const body = how.body ?? JSON.stringify({ notice: 'timeout', wait: waitId, timestamp });
+		return {
+			body,
+			headers: {
+				'content-type': 'application/json',
+				'x-autogpt-wait-notice': 'timeout',
+				'x-webhook-signature': sign(body, how.secret),
+				'x-webhook-timestamp': how.headerTimestamp ?? timestamp,
+			},
+		};
+	}
+
+	const planOf = (waited: Awaited<ReturnType<typeof startWaiting>>['waited']) =>
+		(waited.run.data.executionData?.contextData['node:AutoGPT'] as Record<string, WaitPlan>)[
+			WAIT_PLAN_KEY
+		];
+
+	test('is refused with why and ends nothing; the node’s own is taken once, its copy refused', async () => {
+		const { waiting, waited } = await startWaiting();
+		const { id } = planOf(waited);
+		const refusals = [
+			[notice(id, { secret: 'whsec_not_the_secret' }), 'signature does not match'],
+			[notice(id, { body: 'timeout please' }), 'body is not JSON'],
+			[notice('another-wait'), 'not a notice of this wait'],
+			[
+				notice(id, { body: JSON.stringify({ notice: 'done', wait: id, timestamp: isoNow() }) }),
+				'not a notice of this wait',
+			],
+			[notice(id, { timestamp: isoNow(-600) }), 'timestamp is outside the tolerance window'],
+			[notice(id, { headerTimestamp: isoNow(-600) }), 'timestamp is outside the tolerance window'],
+		] as const;
+		for (const [call, reason] of refusals) {
+			const answer = await waitFor(waiting, call);
+			expect({ status: answer.status, body: answer.body, resumed: answer.resumed }).toEqual({
+				status: 401,
+				body: { error: reason },
+				resumed: undefined,
+			});
+		}
+
+		// with the credential's Webhook Secret emptied while the execution waited, nothing verifies
+		const helper = waited.additionalData.credentialsHelper as TestCredentialsHelper;
+		helper.credentials.autoGptOAuth2Api.webhookSecret = '';
+		expect(await waitFor(waiting, notice(id, { secret: '' }))).toMatchObject({
+			status: 401,
+			body: { error: 'no signing secret' },
+		});
+		helper.credentials.autoGptOAuth2Api.webhookSecret = SECRET;
+
+		// the node's own is taken (before the Timeout it has no run to read yet)
+		const own = notice(id);
+		expect(await waitFor(waiting, own)).toMatchObject({ status: 200, body: { received: true } });
+		// and a copy of it is a replay
+		expect(await waitFor(waiting, own)).toMatchObject({
+			status: 401,
+			body: { error: 'replayed notice' },
+		});
 	});
 });
