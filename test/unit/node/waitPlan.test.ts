@@ -177,6 +177,33 @@ test('isWaitPlan tells a saved plan from anything else', () => {
 	}
 });
 
+test('a saved plan with any field of the wrong kind is not one (n8n would resume on it)', () => {
+	const saved = plan();
+	const [first, kept] = saved.entries;
+	const running = first as { itemIndex: number; run: AwaitedRun };
+	const broken: Array<[string, unknown]> = [
+		['id', { ...saved, id: 7 }],
+		['continueOnFail', { ...saved, continueOnFail: 'no' }],
+		['resumeUrl', { ...saved, resumeUrl: null }],
+		['entries', { ...saved, entries: 'none' }],
+		['a null entry', { ...saved, entries: [kept, null] }],
+		['an entry that is text', { ...saved, entries: [kept, 'entry'] }],
+		['itemIndex', { ...saved, entries: [kept, { ...running, itemIndex: '0' }] }],
+		['json', { ...saved, entries: [{ itemIndex: 1, json: 'done' }] }],
+		['run', { ...saved, entries: [kept, { itemIndex: 0, run: 'ex-0' }] }],
+		[
+			'executionId',
+			{ ...saved, entries: [kept, { itemIndex: 0, run: { ...running.run, executionId: 1 } }] },
+		],
+		[
+			'deadlineMs',
+			{ ...saved, entries: [kept, { itemIndex: 0, run: { ...running.run, deadlineMs: '5000' } }] },
+		],
+	];
+	expect(broken.filter(([, value]) => isWaitPlan(value)).map(([what]) => what)).toEqual([]);
+	expect(isWaitPlan({ ...saved, entries: [] })).toBe(true);
+});
+
 describe('the reminder', () => {
 	afterEach(() => forgetAllWaits());
 
