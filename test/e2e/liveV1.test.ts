@@ -379,9 +379,7 @@ test('the example workflow of today’s platform runs: account, store agent, blo
 		const run = await stack.n8n.runWebhookWorkflow(workflow.id, 'autogpt-store-demo', {
 			inputs: { topic: 'n8n' },
 		});
-		expect({ status: run.execution.status, error: run.error?.message }).toEqual({
-			status: 'success',
-		});
+		expect(run.execution.status).toBe('success');
 		expect(nodeOutput(run.execution, 'Use Outputs')[0].json).toEqual({
 			account: 'sandbox.user@example.com',
 			agent: expect.objectContaining({

@@ -350,6 +350,21 @@ export interface RunResult {
 
 let executionCount = 0;
 
+/** The AutoGPT node with `parameters`, naming the credential its Authentication picks. */
+function autoGptNode(parameters: IDataObject = {}, type = 'n8n-nodes-autogpt.autoGpt'): INode {
+	const authentication = (parameters.authentication as string | undefined) ?? 'apiKey';
+	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
+	return {
+		id: 'autogpt',
+		name: 'AutoGPT',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { authentication, ...parameters } as INodeParameters,
+		credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
+	};
+}
+
 /**
  * Runs Items → AutoGPT. `parameters` are the AutoGPT node's parameters; `inputItems` the items
  * it receives; `authentication` picks the credential. Each run is a new n8n execution (its own
@@ -371,8 +386,6 @@ export async function runAutoGpt(options: {
 	earlierRuns?: number;
 }): Promise<RunResult> {
 	const executionId = options.executionId ?? `test-${++executionCount}`;
-	const authentication = (options.parameters.authentication as string | undefined) ?? 'apiKey';
-	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
 	const nodes: INode[] = [
 		{
 			id: 'items',
@@ -383,13 +396,11 @@ export async function runAutoGpt(options: {
 			parameters: { items: JSON.stringify(options.inputItems ?? [{}]) },
 		},
 		{
-			id: 'autogpt',
-			name: 'AutoGPT',
-			type: options.asTool ? 'n8n-nodes-autogpt.autoGptTool' : 'n8n-nodes-autogpt.autoGpt',
-			typeVersion: 1,
+			...autoGptNode(
+				options.parameters,
+				options.asTool ? 'n8n-nodes-autogpt.autoGptTool' : 'n8n-nodes-autogpt.autoGpt',
+			),
 			position: [200, 0],
-			parameters: { authentication, ...options.parameters },
-			credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...options.node,
 		},
@@ -515,18 +526,9 @@ export function loadOptionsContext(options: {
 	credentials: TestCredentialsHelper;
 	parameters?: IDataObject;
 }): ILoadOptionsFunctions {
-	const authentication = (options.parameters?.authentication as string | undefined) ?? 'apiKey';
-	const credentialType = authentication === 'apiKey' ? 'autoGptApi' : 'autoGptOAuth2Api';
-	const parameters = { authentication, ...options.parameters } as INodeParameters;
-	const node: INode = {
-		id: 'autogpt',
-		name: 'AutoGPT',
-		type: 'n8n-nodes-autogpt.autoGpt',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { [credentialType]: { id: 'cred-1', name: 'AutoGPT account' } },
-	};
+	const node = autoGptNode(options.parameters);
+	// as the editor has them: n8n's Workflow replaces the node's with those its menus display
+	const currentNodeParameters = node.parameters;
 	const workflow = new Workflow({
 		id: 'test',
 		nodes: [node],
@@ -536,7 +538,7 @@ export function loadOptionsContext(options: {
 	});
 	const additionalData = {
 		credentialsHelper: options.credentials,
-		currentNodeParameters: parameters,
+		currentNodeParameters,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
 		userId: 'user',
