@@ -691,15 +691,12 @@ describe('manual registration', () => {
 			events: ['*'],
 			registration: 'manual',
 		});
-		const activation = trigger.activate();
-		await expect(activation).rejects.toThrow(
-			'Manual registration needs the AutoGPT OAuth2 credential',
-		);
-		await activation.catch((error: { description?: string }) =>
-			expect(error.description).toMatch(
+		await expect(trigger.activate()).rejects.toMatchObject({
+			message: expect.stringContaining('Manual registration needs the AutoGPT OAuth2 credential'),
+			description: expect.stringMatching(
 				/^In Manual registration, deliveries are signed .* Set Authentication to OAuth2/,
 			),
-		);
+		});
 	});
 
 	it('fails activation when the credential has no Webhook Secret', async () => {
@@ -707,13 +704,12 @@ describe('manual registration', () => {
 			{ authentication: 'oAuth2', events: ['*'], registration: 'manual' },
 			credentials('token', ''),
 		);
-		const activation = trigger.activate();
-		await expect(activation).rejects.toThrow(
-			'The Webhook Secret of the AutoGPT OAuth2 credential is empty',
-		);
-		await activation.catch((error: { description?: string }) =>
-			expect(error.description).toMatch(/Copy it from the client's registration/),
-		);
+		await expect(trigger.activate()).rejects.toMatchObject({
+			message: expect.stringContaining(
+				'The Webhook Secret of the AutoGPT OAuth2 credential is empty',
+			),
+			description: expect.stringMatching(/Copy it from the client's registration/),
+		});
 	});
 
 	it("registers nothing, and verifies an execution's webhook_url deliveries with the client's secret", async () => {

@@ -82,13 +82,10 @@ test('an Agent ID filters execution events only: a revoked grant carries no agen
 
 test('activation without any event chosen fails and says to choose one', async () => {
 	const target = await trigger({ events: [] });
-	const activation = target.activate();
-	await expect(activation).rejects.toThrow('Choose at least one event');
-	await activation.catch((error: { description?: string }) =>
-		expect(error.description).toBe(
-			'The trigger starts the workflow on the events chosen in Events.',
-		),
-	);
+	await expect(target.activate()).rejects.toMatchObject({
+		message: expect.stringContaining('Choose at least one event'),
+		description: 'The trigger starts the workflow on the events chosen in Events.',
+	});
 });
 
 test('the node as n8n lists it: a trigger named AutoGPT Trigger, subtitled by its events, whose webhook takes a POST and answers at once with no data', () => {
